@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const institutionSchema = z
+  .object({
+    /** Stable English id, e.g. `icbc`. */
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lowercase id'),
+    /** Chinese name, e.g. 工商银行. */
+    name: z.string().min(1),
+    /** Aliases matched in text (full names, short names, English). */
+    aliases: z.array(z.string().min(1)).min(1),
+    /** Words that, when they contain or surround a match, mean it is not this institution (招商局 ≠ 招商银行). */
+    exclude: z.array(z.string()).default([]),
+    /** The bank running this service. Exactly one institution should be marked. */
+    ourBank: z.boolean().default(false),
+    category: z.enum(['state', 'joint_stock', 'city', 'rural', 'foreign', 'other']).default('other'),
+  })
+  .strict();
+
+export const watchlistSchema = z
+  .array(institutionSchema)
+  .min(1)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, inst] of list.entries()) {
+      if (seen.has(inst.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate institution id ${inst.id}` });
+      seen.add(inst.id);
+    }
+    if (list.filter((i) => i.ourBank).length > 1) ctx.addIssue({ code: 'custom', path: [], message: 'at most one institution may be ourBank' });
+  });
+
+export type Institution = z.infer<typeof institutionSchema>;

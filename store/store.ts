@@ -1,0 +1,193 @@
+import type {
+  Analysis,
+  ApiKeyRecord,
+  AuditEntry,
+  Case,
+  CaseClock,
+  CaseHistoryEntry,
+  Event,
+  Mention,
+  Notification,
+  SentimentLabel,
+  SourceCursor,
+  SourceHealth,
+  Tier,
+} from '../lib/domain.js';
+
+/**
+ * The persistence boundary. Every backend (SQLite embedded, Elasticsearch cluster) passes the same
+ * contract suite in `test/unit/store/contract.ts`. No module outside `store/` knows which backend runs.
+ *
+ * All methods are async so that a network backend fits; the SQLite backend runs them synchronously
+ * inside, which makes each method atomic.
+ */
+export interface Store {
+  // ---- mentions -------------------------------------------------------------------------------
+  /**
+   * Idempotent upsert by `id` (= `source:nativeId`). A mention whose `contentHash` already exists
+   * under another id is stored with `duplicateOf` set (and is never processed again).
+   * Returns the ids that were new (neither the id nor, for `fresh`, the content was seen).
+   */
+  upsertMentions(mentions: Mention[]): Promise<{ inserted: string[]; fresh: string[]; duplicates: string[] }>;
+  getMention(id: string): Promise<(Mention & { analysis?: Analysis }) | undefined>;
+  /** Mentions stored but not yet processed (crash recovery), oldest first, duplicates excluded. */
+  listUnprocessedMentions(limit: number): Promise<Mention[]>;
+  /**
+   * Saves the analysis, links the mention to the event and marks the mention processed, atomically.
+   * `eventId` may be undefined when the mention does not belong to any event (not about a watched
+   * institution). Returns the event's recomputed stats, if any.
+   */
+  completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Promise<Event | undefined>;
+  searchMentions(query: MentionQuery): Promise<Page<MentionView>>;
+
+  // ---- events ---------------------------------------------------------------------------------
+  /** Creates or replaces an event's descriptive fields (title, key terms, simhash, topics). Stats are derived by the store. */
+  saveEvent(event: Event): Promise<void>;
+  getEvent(id: string): Promise<Event | undefined>;
+  /** Events whose `lastSeenAt` >= since, for rebuilding the clustering index at start-up. */
+  listRecentEvents(since: string): Promise<Event[]>;
+  listEvents(query: EventQuery): Promise<Page<Event>>;
+  listEventMentions(eventId: string, limit: number): Promise<MentionView[]>;
+
+  // ---- cases ----------------------------------------------------------------------------------
+  getCase(id: string): Promise<Case | undefined>;
+  getCaseByEvent(eventId: string): Promise<Case | undefined>;
+  listCases(query: CaseQuery): Promise<Page<Case>>;
+  /**
+   * Applies one case change atomically: upserts the case, appends history entries, schedules or
+   * cancels clocks, and adds notifications to the outbox (ignoring ones whose idempotencyKey exists).
+   * `expectedUpdatedAt` guards against lost updates (ConflictError when it does not match).
+   */
+  commitCaseChange(change: CaseChange): Promise<Case>;
+
+  // ---- clocks ---------------------------------------------------------------------------------
+  /** Clocks with dueAt <= now, not fired, not cancelled. */
+  listDueClocks(now: string, limit: number): Promise<CaseClock[]>;
+  /** Sets firedAt if still unfired; true only for the one caller that claimed it. */
+  claimClock(id: string, at: string): Promise<boolean>;
+  listClocks(caseId: string): Promise<CaseClock[]>;
+
+  // ---- notifications (outbox) -----------------------------------------------------------------
+  listDueNotifications(now: string, limit: number): Promise<Notification[]>;
+  recordNotificationAttempt(id: string, result: NotificationAttempt): Promise<void>;
+  listNotifications(caseId: string): Promise<Notification[]>;
+  /** Adds notifications not tied to a case change (digest); ignores existing idempotency keys. */
+  enqueueNotifications(notifications: Notification[]): Promise<number>;
+
+  // ---- sources --------------------------------------------------------------------------------
+  getCursor(source: string, query: string): Promise<SourceCursor | undefined>;
+  setCursor(cursor: SourceCursor): Promise<void>;
+  getSourceHealth(source: string): Promise<SourceHealth | undefined>;
+  saveSourceHealth(health: SourceHealth): Promise<void>;
+  listSourceHealth(): Promise<SourceHealth[]>;
+
+  // ---- reports --------------------------------------------------------------------------------
+  /** Counts per bucket and label from a rollup maintained on completeMention (fast over 1M rows). */
+  sentimentSeries(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /** Mentions and negatives per institution in [from, to). */
+  shareOfVoice(from: string, to: string): Promise<Array<{ institution: string; mentions: number; negative: number; positive: number; neutral: number }>>;
+  /** Cases opened in [from, to), for SLA and attribution reports (computed in escalation/reports.ts). */
+  listCasesOpenedBetween(from: string, to: string): Promise<Case[]>;
+  /** Analysed mentions in [from, to), oldest first, for the backtest (paged with afterId). */
+  listAnalysedMentions(from: string, to: string, afterId: string | undefined, limit: number): Promise<Array<Mention & { analysis: Analysis }>>;
+
+  // ---- keys, rules, audit ---------------------------------------------------------------------
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  touchApiKey(id: string, at: string): Promise<void>;
+  /** Stores a new version of a rule set (YAML text) and returns its version number. */
+  saveRuleSet(name: string, yamlText: string, actor: string, at: string): Promise<number>;
+  getRuleSet(name: string): Promise<{ version: number; yaml: string; savedAt: string; actor: string } | undefined>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(target: string | undefined, limit: number): Promise<AuditEntry[]>;
+
+  close(): Promise<void>;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  nextCursor?: string;
+  total?: number;
+}
+
+export interface MentionView extends Mention {
+  analysis?: Analysis;
+  /** displayText with matches wrapped in <mark>…</mark> (search only). */
+  highlight?: string;
+}
+
+export interface MentionQuery {
+  /** Full-text query over tokenized text (space-separated terms, all must match). */
+  q?: string;
+  institution?: string;
+  source?: string;
+  sentiment?: SentimentLabel;
+  topic?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface EventQuery {
+  institution?: string;
+  topic?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseQuery {
+  tier?: Tier;
+  state?: Case['state'] | 'active';
+  owner?: Case['owner'];
+  assignee?: string;
+  institution?: string;
+  /** Only cases whose ackDueAt or deadlineAt is before this instant and not yet met. */
+  overdueAt?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseChange {
+  case: Case;
+  expectedUpdatedAt?: string;
+  history: CaseHistoryEntry[];
+  scheduleClocks: CaseClock[];
+  /** Cancels unfired clocks of these kinds for the case (e.g. ack clocks after acknowledgement). */
+  cancelClockKinds: CaseClock['kind'][];
+  notifications: Notification[];
+}
+
+export interface NotificationAttempt {
+  ok: boolean;
+  at: string;
+  error?: string;
+  /** When to try again (ok=false); undefined means give up (status failed). */
+  nextAttemptAt?: string;
+}
+
+export interface SeriesQuery {
+  from: string;
+  to: string;
+  interval: 'hour' | 'day';
+  groupBy?: 'source' | 'topic' | 'institution';
+  institution?: string;
+  source?: string;
+  topic?: string;
+}
+
+export interface SeriesPoint {
+  bucket: string;
+  group?: string;
+  negative: number;
+  neutral: number;
+  positive: number;
+  total: number;
+  /** (positive - negative) / total, in [-1, 1]. */
+  netSentiment: number;
+}
