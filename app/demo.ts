@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deepMerge, loadConfig, projectPath } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { Case } from '../lib/domain.js';
+import { createLogger } from '../lib/logger.js';
+import { buildCardFeeScenario } from '../test/fixtures/scenario/card-fee.js';
+import { type FixtureServers, startFixtureServers } from '../test/fixtures/servers/index.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+export interface DemoOptions {
+  files?: string[];
+  /** Speeds the scenario up (tests use 10+). */
+  speed?: number;
+  /** Override config values (tests: port 0, data dir). */
+  overrides?: Record<string, unknown>;
+  silent?: boolean;
+}
+
+export interface Demo {
+  runtime: Runtime;
+  servers: FixtureServers;
+  apiKey: string;
+  webhook: { url: string; received: Array<{ headers: Record<string, string | string[] | undefined>; body: unknown }> };
+  /** Resolves when every phase of the scenario has been published. */
+  published: Promise<void>;
+  close(): Promise<void>;
+}
+
+const TIER_LABEL: Record<Case['tier'], string> = { L1: 'L1 轻度', L2: 'L2 中度', L3: 'L3 重度' };
+
+/** A loopback webhook receiver standing in for the bank's alert endpoint during the demo. */
+async function startWebhookReceiver(): Promise<{ url: string; received: Demo['webhook']['received']; close(): Promise<void> }> {
+  const received: Demo['webhook']['received'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: unknown = Buffer.concat(chunks).toString('utf8');
+      try {
+        body = JSON.parse(body as string);
+      } catch {
+        // keep the raw text
+      }
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hooks/radar`, received, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Points the demo sources at the fixture servers. */
+function demoOverrides(servers: FixtureServers, webhookUrl: string, dataDir: string): Record<string, unknown> {
+  return {
+    store: { dataDir },
+    crawl: {
+      sources: {
+        weibo: { kind: 'weibo', baseUrl: servers.urls.weibo, searchHtmlUrl: servers.urls.weiboHtml ?? servers.urls.weibo, visitorUrl: servers.urls.weibo },
+        heimao: { kind: 'heimao', baseUrl: servers.urls.heimao },
+        jutousu: { kind: 'jutousu', baseUrl: servers.urls.jutousu },
+        'news-rss': { kind: 'rss', feeds: [{ name: '示例财经日报', url: servers.urls.rss }] },
+      },
+    },
+    escalation: { channels: { webhook: { url: webhookUrl, secret: 'demo-webhook-secret' } } },
+  };
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
+  const speed = options.speed ?? 1;
+  const servers = await startFixtureServers();
+  const webhook = await startWebhookReceiver();
+  const dataDir = process.env.RADAR_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'radar-demo-'));
+  const overrides = deepMerge(demoOverrides(servers, webhook.url, dataDir), options.overrides ?? {});
+  const config: Config = loadConfig({ files: [projectPath('config/demo.yaml'), ...(options.files ?? [])], overrides });
+  const log = createLogger({ level: config.log.level, format: config.log.format, silent: options.silent ?? false });
+  const apiKey = process.env.RADAR_API_KEY ?? `demo_${randomBytes(12).toString('hex')}`;
+  const runtime = await createRuntime(config, { log, apiKey });
+  const demoLog = log.child({ component: 'demo' });
+
+  const unsubscribe = runtime.bus.subscribe((m) => {
+    if (m.type !== 'case.changed') return;
+    const c = m.case;
+    demoLog.info(`case ${c.id} ${m.change}: ${TIER_LABEL[c.tier]} → ${c.owner}`, {
+      title: c.title,
+      mentions: c.mentionCount,
+      authors: c.distinctAuthors,
+      deadlineAt: c.deadlineAt,
+    });
+  });
+
+  const url = runtime.url ?? `http://127.0.0.1:${config.server.port}`;
+  demoLog.info('demo running', {
+    dataDir,
+    dashboard: `${url}/#/?key=${apiKey}`,
+    alerts: `curl -s -H 'Authorization: Bearer ${apiKey}' ${url}/api/v1/alerts`,
+    webhookReceiver: webhook.url,
+  });
+
+  // The scenario: one complaint → ten-plus complainants on the same issue → a media report.
+  const scenario = buildCardFeeScenario(runtime.clock.now());
+  const timers: NodeJS.Timeout[] = [];
+  const published = new Promise<void>((resolve) => {
+    const offsets = [0, 15_000, 35_000];
+    scenario.phases.forEach((phase, i) => {
+      const t = setTimeout(
+        () => {
+          servers.publishPhase(phase);
+          demoLog.info(`scenario phase ${i + 1}/${scenario.phases.length} published: ${phase.name}`);
+          if (i === scenario.phases.length - 1) resolve();
+        },
+        (offsets[i] ?? 35_000 + i * 10_000) / speed,
+      );
+      timers.push(t);
+    });
+  });
+
+  return {
+    runtime,
+    servers,
+    apiKey,
+    webhook,
+    published,
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      unsubscribe();
+      await runtime.close();
+      await servers.close();
+      await webhook.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { type Demo, runDemo } from '../../app/demo.js';
+import type { Case } from '../../lib/domain.js';
+
+async function getJson<T>(url: string, key: string): Promise<T> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(res.status, 200, `${url} → ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as T;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+describe('demo scenario end to end (crawl → analyze → escalate → API)', function () {
+  this.timeout(120_000);
+  let demo: Demo;
+
+  before(async () => {
+    demo = await runDemo({ speed: 6, silent: true, overrides: { server: { port: 0 }, store: { dataDir: ':memory:' } } });
+  });
+
+  after(async () => {
+    await demo?.close();
+  });
+
+  it('promotes one case L1 → L2 → L3 with its audit trail and pages each tier once', async () => {
+    const base = demo.runtime.url!;
+    const l1 = await waitFor('an L1 case', async () => {
+      const { items } = await getJson<{ items: Case[] }>(`${base}/api/v1/alerts`, demo.apiKey);
+      return items.find((c) => c.institution === 'example_bank');
+    });
+    assert.equal(l1.owner === 'customer_service' || l1.tier !== 'L1', true);
+
+    const final = await waitFor('the case promoted to L3', async () => {
+      const c = await getJson<Case>(`${base}/api/v1/alerts/${l1.id}`, demo.apiKey);
+      return c.tier === 'L3' ? c : undefined;
+    });
+    await demo.published;
+
+    const { items } = await getJson<{ items: Case[] }>(`${base}/api/v1/alerts?institution=example_bank`, demo.apiKey);
+    assert.equal(items.length, 1, 'one case for the issue, promoted in place');
+    assert.equal(final.owner, 'executive');
+    assert.ok(final.distinctAuthors >= 10, `distinct authors ${final.distinctAuthors}`);
+    const tiers = final.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => `${h.type}:${h.tier}`);
+    assert.deepEqual(tiers, ['opened:L1', 'promoted:L2', 'promoted:L3']);
+    for (const h of final.history) {
+      assert.ok(h.at, 'every audit entry has a time');
+    }
+    assert.ok(Date.parse(final.deadlineAt!) > Date.parse(final.openedAt));
+
+    // The webhook receiver saw the pages, each signed, none twice.
+    await waitFor('webhook deliveries', async () => (demo.webhook.received.length >= 3 ? true : undefined), 30_000);
+    const keys = demo.webhook.received.map((r) =>
+      JSON.stringify([
+        (r.body as { caseId?: string }).caseId,
+        (r.body as { tier?: string }).tier,
+        (r.body as { kind?: string }).kind,
+        r.headers['x-radar-recipient'],
+      ]),
+    );
+    assert.equal(new Set(keys).size, keys.length, 'no duplicate notification');
+    for (const r of demo.webhook.received) assert.ok(r.headers['x-radar-signature'], 'webhook body is signed');
+  });
+});
