@@ -1,0 +1,109 @@
+import type { CaseState, OwnerRole, ResponseKind, Tier } from './types.js';
+
+export const TIERS: readonly Tier[] = ['L1', 'L2', 'L3'];
+
+export const TIER_LABEL: Record<Tier, string> = { L1: '轻度', L2: '中度', L3: '重度' };
+
+export const OWNER_LABEL: Record<OwnerRole, string> = {
+  customer_service: '客服部',
+  pr: '公关部',
+  executive: '高管',
+  compliance: '合规',
+};
+
+export const STATE_LABEL: Record<CaseState, string> = {
+  open: '待受理',
+  acknowledged: '已受理',
+  responded: '已回应',
+  resolved: '已解决',
+  reviewed: '已复盘',
+};
+
+export const RESPONSE_KIND_LABEL: Record<ResponseKind, string> = {
+  reply_to_complainant: '回复投诉人',
+  public_statement: '公开声明',
+  regulator_notice: '主动报告监管',
+};
+
+/** History entry types as the workflow writes them, with the aliases seen across versions. */
+const HISTORY_LABEL: Record<string, string> = {
+  opened: '开案',
+  open: '开案',
+  created: '开案',
+  promoted: '升级',
+  promote: '升级',
+  escalated: '升级',
+  acknowledged: '受理',
+  ack: '受理',
+  responded: '回应',
+  respond: '回应',
+  reassigned: '改派',
+  reassign: '改派',
+  assigned: '改派',
+  note: '备注',
+  comment: '备注',
+  commented: '备注',
+  resolved: '解决',
+  resolve: '解决',
+  reviewed: '复盘',
+  review: '复盘',
+  breach: '超时升级',
+  breached: '超时升级',
+  deadline_breached: '超时升级',
+  sla_breach: '超时升级',
+  deadline: '超时升级',
+  reminder: '催办',
+  ack_reminder: '催办',
+  ack_manager: '催办',
+  ack_timeout: '催办',
+  nudge: '催办',
+  inhibited: '抑制',
+  notified: '通知',
+};
+
+export function historyLabel(type: string): string {
+  return HISTORY_LABEL[type] ?? type;
+}
+
+const SOURCE_LABEL: Record<string, string> = {
+  weibo: '微博',
+  heimao: '黑猫投诉',
+  jutousu: '聚投诉',
+  news: '新闻',
+};
+
+/** `rss:people-finance` and other news feeds are shown as 新闻 with the feed id. */
+export function sourceLabel(source: string): string {
+  if (SOURCE_LABEL[source]) return SOURCE_LABEL[source];
+  const [kind, rest] = source.split(':', 2);
+  if (kind === 'rss' || kind === 'news') return rest ? `新闻 · ${rest}` : '新闻';
+  return source;
+}
+
+export const SOURCE_STATUS_LABEL: Record<string, string> = {
+  ok: '正常',
+  blocked: '已封禁',
+  failing: '失败',
+  idle: '空闲',
+  disabled: '已停用',
+};
+
+const TOPIC_LABEL: Record<string, string> = {
+  service_attitude: '服务态度',
+  system_outage: '系统故障',
+  overcharging: '乱收费',
+  mis_selling: '误导销售',
+  wealth_loss: '理财亏损',
+  violent_collection: '暴力催收',
+  debt_collection: '暴力催收',
+  fraud: '盗刷/诈骗',
+  card_fraud: '盗刷/诈骗',
+  credit_limit_cut: '信用卡降额',
+  limit_cut: '信用卡降额',
+  run_rumour: '挤兑传言',
+  account_frozen: '账户冻结',
+};
+
+export function topicLabel(id: string): string {
+  return TOPIC_LABEL[id] ?? id;
+}
