@@ -11,6 +11,8 @@ export const serverSchema = z
     corsOrigins: z.array(z.string()).default([]),
     /** Requests per minute per API key. */
     rateLimitPerMinute: z.number().int().positive().default(600),
+    /** Serve /metrics without an API key (for a Prometheus scraper on a private network); otherwise admin only. */
+    metricsPublic: z.boolean().default(false),
   })
   .strict();
 

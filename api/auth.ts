@@ -1,0 +1,88 @@
+import type { Request } from 'express';
+import type { Clock } from '../lib/clock.js';
+import type { ApiKeyRecord, ApiRole } from '../lib/domain.js';
+import { ApiError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/store.js';
+import { hashSecret } from './keys.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Access } from './route.js';
+
+/** The caller behind an API key. `id` is what audit entries and case history record as the actor. */
+export interface Principal {
+  keyId: string;
+  id: string;
+  role: ApiRole;
+}
+
+/** Roles that handle cases (the workflow enforces which tier each may act on). */
+export const CASE_ROLES = ['customer_service', 'pr', 'executive', 'compliance'] as const satisfies readonly ApiRole[];
+/** Every role may read mentions, events and reports. */
+export const READ_ROLES = ['consumer', ...CASE_ROLES] as const satisfies readonly ApiRole[];
+export const ADMIN_ONLY = [] as const satisfies readonly ApiRole[];
+
+export function roleAllowed(role: ApiRole, access: Access): boolean {
+  return access === 'public' || role === 'admin' || access.includes(role);
+}
+
+/** `Authorization: Bearer <key>`, or `?access_token=` where the route allows it (SSE). */
+export function extractToken(req: Request, allowQuery: boolean): string | undefined {
+  const header = req.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  if (allowQuery && typeof req.query.access_token === 'string' && req.query.access_token !== '') return req.query.access_token;
+  return undefined;
+}
+
+interface CachedKey {
+  record: ApiKeyRecord | undefined;
+  until: number;
+}
+
+/**
+ * Resolves keys with a short cache (lookups are per request; `touchApiKey` is written at most once a
+ * minute per key). `forget` drops cached keys after a revocation through the API.
+ */
+export function createAuthenticator(deps: { store: Store; clock: Clock; limiter: RateLimiter; log: Logger; cacheMs?: number }) {
+  const cacheMs = deps.cacheMs ?? 5_000;
+  const cache = new Map<string, CachedKey>();
+  const touched = new Map<string, number>();
+
+  async function lookup(hash: string, now: number): Promise<ApiKeyRecord | undefined> {
+    const hit = cache.get(hash);
+    if (hit && hit.until > now) return hit.record;
+    const record = await deps.store.findApiKeyByHash(hash);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { record, until: now + cacheMs });
+    return record;
+  }
+
+  return {
+    async authenticate(req: Request, access: Access, allowQueryToken: boolean): Promise<Principal | undefined> {
+      if (access === 'public') return undefined;
+      const token = extractToken(req, allowQueryToken);
+      if (!token) throw new ApiError(401, 'unauthorized', 'missing API key: send Authorization: Bearer <key>');
+      const now = deps.clock.now().getTime();
+      const record = await lookup(hashSecret(token), now);
+      if (!record || record.revokedAt) throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+      if (!roleAllowed(record.role, access)) {
+        throw new ApiError(403, 'forbidden', `role ${record.role} may not call this endpoint`, { role: record.role, allowed: ['admin', ...access] });
+      }
+      deps.limiter.take(record.id);
+      if ((touched.get(record.id) ?? 0) + 60_000 <= now) {
+        touched.set(record.id, now);
+        deps.store
+          .touchApiKey(record.id, new Date(now).toISOString())
+          .catch((err: unknown) => deps.log.warn('touch api key failed', { keyId: record.id, err: String(err) }));
+      }
+      return { keyId: record.id, id: record.name, role: record.role };
+    },
+    forget(): void {
+      cache.clear();
+    },
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,82 @@
+import type { Config } from '../config/schema.js';
+import type { MessageBus } from '../lib/bus.js';
+import type { Clock } from '../lib/clock.js';
+import type { ApiRole, Case } from '../lib/domain.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { Store } from '../store/store.js';
+import type { Authenticator } from './auth.js';
+import type { DtoContext } from './dto.js';
+
+/** Who performs a case action. */
+export interface CaseActor {
+  id: string;
+  role: ApiRole;
+}
+
+/** The case workflow (escalation/workflow.ts); it enforces which role may act on which tier. */
+export interface CaseWorkflow {
+  acknowledge(caseId: string, actor: CaseActor, note?: string): Promise<unknown>;
+  respond(
+    caseId: string,
+    actor: CaseActor,
+    response: { kind: 'reply_to_complainant' | 'public_statement' | 'regulator_notice'; text: string; url?: string },
+  ): Promise<unknown>;
+  reassign(caseId: string, actor: CaseActor, input: { assignee: string; owner?: Case['owner'] }): Promise<unknown>;
+  comment(caseId: string, actor: CaseActor, text: string): Promise<unknown>;
+  resolve(caseId: string, actor: CaseActor, note?: string): Promise<unknown>;
+  review(caseId: string, actor: CaseActor, note: string): Promise<unknown>;
+}
+
+export interface RuleIssue {
+  path: string;
+  message: string;
+}
+
+export interface RulesService {
+  get(): Promise<{ version: number; yaml: string }>;
+  validate(yaml: string): RuleIssue[];
+  update(yaml: string, actor: string): Promise<{ version: number }>;
+}
+
+export interface CrawlControl {
+  runNow(sourceId: string): Promise<unknown>;
+  sourceIds(): string[];
+}
+
+export interface TopicInfo {
+  businessLine: string;
+  cause: string;
+  label: string;
+}
+
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  workflow: CaseWorkflow;
+  rules: RulesService;
+  crawl: CrawlControl;
+  /** Splits a query into search terms (nodejieba); whitespace split when absent. */
+  tokenize?: (text: string) => string[];
+  /** PII masking for text without analysis (analysis/pii); a built-in fallback when absent. */
+  maskText?: (text: string) => string;
+  /** Topic id → business line / cause / Chinese label, for the attribution report. */
+  topicInfo?: (topicId: string) => TopicInfo | undefined;
+  bus: MessageBus;
+  metrics: Metrics;
+  clock: Clock;
+  log: Logger;
+  /** Folder of the built dashboard, served at `/`. */
+  webDir?: string;
+  /** Validate every JSON response against its schema (default: on unless NODE_ENV=production). */
+  validateResponses?: boolean;
+  /** SSE heartbeat interval (default 15 s). */
+  sseHeartbeatMs?: number;
+}
+
+/** What controllers receive. */
+export interface ApiContext extends ApiDeps {
+  dto: DtoContext;
+  auth: Authenticator;
+  log: Logger;
+}

@@ -1,0 +1,159 @@
+import type { z } from 'zod';
+import type { Config } from '../config/schema.js';
+import type { Analysis, Case, Event, Mention, Notification } from '../lib/domain.js';
+import type { caseSchema, caseSummarySchema, eventSchema, mentionSchema, notificationSchema } from './schemas.js';
+
+/**
+ * Last-resort masking for text that has no analysis yet (phone, ID card and bank card numbers, e-mail).
+ * Analysed mentions use analysis.displayText, produced by the analysis PII stage.
+ */
+export function fallbackMask(text: string): string {
+  return text
+    .replace(/(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)/g, '$1********$2')
+    .replace(/(?<!\d)(\d{4})\d{8,11}(\d{4})(?!\d)/g, '$1 **** **** $2')
+    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2')
+    .replace(/([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g, '$1***@$2');
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
+}
+
+/** HTML-escapes `text` and wraps case-insensitive occurrences of `terms` in <mark>…</mark>. */
+export function highlightText(text: string, terms: string[]): string {
+  const wanted = [...new Set(terms.map((t) => t.trim()).filter((t) => t.length > 0))].sort((a, b) => b.length - a.length);
+  if (wanted.length === 0) return escapeHtml(text);
+  const pattern = new RegExp(wanted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    out += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+export interface DtoContext {
+  keepRawText: boolean;
+  institutionName: (id: string) => string;
+  mask: (text: string) => string;
+  now: () => Date;
+}
+
+export function createDtoContext(config: Config, now: () => Date, mask?: (text: string) => string): DtoContext {
+  const names = new Map(config.watchlist.map((i) => [i.id, i.name]));
+  return { keepRawText: config.store.keepRawText, institutionName: (id) => names.get(id) ?? id, mask: mask ?? fallbackMask, now };
+}
+
+/** The text shown anywhere: displayText from analysis, never raw text unless keepRawText. */
+export function displayText(ctx: DtoContext, mention: Mention, analysis: Analysis | undefined): string {
+  if (ctx.keepRawText) return mention.text;
+  return analysis?.displayText ?? ctx.mask(mention.text);
+}
+
+export function mentionDto(ctx: DtoContext, m: Mention & { analysis?: Analysis }, highlightTerms?: string[]): z.input<typeof mentionSchema> {
+  const a = m.analysis;
+  const text = displayText(ctx, m, a);
+  const maskOpt = (s: string | undefined) => (s === undefined ? undefined : ctx.keepRawText ? s : ctx.mask(s));
+  return {
+    id: m.id,
+    source: m.source,
+    sourceType: m.sourceType,
+    url: m.url,
+    title: maskOpt(m.title),
+    text,
+    highlight: highlightTerms ? highlightText(text, highlightTerms) : undefined,
+    author: { name: m.author.name, isMedia: m.author.isMedia, verifiedType: m.author.verifiedType, followers: m.author.followers },
+    publishedAt: m.publishedAt,
+    fetchedAt: m.fetchedAt,
+    metrics: m.metrics,
+    complaint: m.complaint ? { ...m.complaint, appeal: maskOpt(m.complaint.appeal), issue: maskOpt(m.complaint.issue) } : undefined,
+    sentiment: a ? { label: a.sentiment.label, score: a.sentiment.score } : undefined,
+    institutions: (a?.institutions ?? []).map((i) => ({ id: i.id, name: i.name, branch: i.branch, sentiment: i.sentiment })),
+    topics: (a?.topics ?? []).map((t) => ({ id: t.id, label: t.label })),
+    duplicateOf: m.duplicateOf,
+  };
+}
+
+export function isOverdue(c: Case, now: Date): boolean {
+  const t = now.toISOString();
+  if (c.state === 'resolved' || c.state === 'reviewed') return false;
+  if (!c.acknowledgedAt && c.ackDueAt && c.ackDueAt < t) return true;
+  return !c.respondedAt && !!c.deadlineAt && c.deadlineAt < t;
+}
+
+export function caseSummaryDto(ctx: DtoContext, c: Case): z.input<typeof caseSummarySchema> {
+  return {
+    id: c.id,
+    eventId: c.eventId,
+    tier: c.tier,
+    owner: c.owner,
+    assignee: c.assignee,
+    state: c.state,
+    institution: c.institution,
+    institutionName: ctx.institutionName(c.institution),
+    title: c.title,
+    topics: c.topics,
+    openedAt: c.openedAt,
+    updatedAt: c.updatedAt,
+    tierSince: c.tierSince,
+    ackDueAt: c.ackDueAt,
+    acknowledgedAt: c.acknowledgedAt,
+    deadlineAt: c.deadlineAt,
+    respondedAt: c.respondedAt,
+    resolvedAt: c.resolvedAt,
+    ruleId: c.ruleId,
+    mentionCount: c.mentionCount,
+    distinctAuthors: c.distinctAuthors,
+    mediaCount: c.mediaCount,
+    breachedTiers: c.breachedTiers,
+    overdue: isOverdue(c, ctx.now()),
+  };
+}
+
+export function caseDto(ctx: DtoContext, c: Case): z.input<typeof caseSchema> {
+  return {
+    ...caseSummaryDto(ctx, c),
+    history: c.history.map((h) => ({ at: h.at, type: h.type, tier: h.tier, actor: h.actor, reason: h.reason, data: h.data })),
+    responses: c.responses.map((r) => ({ kind: r.kind, text: r.text, url: r.url, actor: r.actor, at: r.at })),
+  };
+}
+
+export function eventDto(ctx: DtoContext, e: Event): z.input<typeof eventSchema> {
+  return {
+    id: e.id,
+    institution: e.institution,
+    institutionName: ctx.institutionName(e.institution),
+    title: ctx.keepRawText ? e.title : ctx.mask(e.title),
+    topics: e.topics,
+    keyTerms: e.keyTerms,
+    firstSeenAt: e.firstSeenAt,
+    lastSeenAt: e.lastSeenAt,
+    mentionCount: e.mentionCount,
+    distinctAuthors: e.distinctAuthors,
+    distinctComplainants: e.distinctComplainants,
+    negativeCount: e.negativeCount,
+    mediaCount: e.mediaCount,
+    sources: e.sources,
+    regulatorMentioned: e.regulatorMentioned,
+    runRumour: e.runRumour,
+  };
+}
+
+export function notificationDto(n: Notification): z.input<typeof notificationSchema> {
+  return {
+    id: n.id,
+    tier: n.tier,
+    kind: n.kind,
+    channel: n.channel,
+    recipient: n.recipient,
+    subject: n.subject,
+    status: n.status,
+    attempts: n.attempts,
+    nextAttemptAt: n.nextAttemptAt,
+    lastError: n.lastError,
+    sentAt: n.sentAt,
+    createdAt: n.createdAt,
+  };
+}
