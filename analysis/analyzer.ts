@@ -1,0 +1,164 @@
+import { projectPath } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
+import { simhash } from './fingerprint.js';
+import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
+import { normalize } from './normalize.js';
+import { maskPii } from './pii.js';
+import { loadSentimentModel, type SentimentModel } from './sentiment/model.js';
+import { createSeverityScanner } from './severity.js';
+import { createTokenizer, isNoise, loadStopWords, type Tokenizer } from './tokenizer.js';
+import { createTopicClassifier } from './topics.js';
+import type { Analyzer } from './types.js';
+
+export interface AnalyzerDeps {
+  /** Sentiment model; default: loaded once from `config.analysis.modelPath`. */
+  model?: SentimentModel;
+  /** Tokenizer; default: nodejieba with every watchlist alias as a user word. */
+  tokenizer?: Tokenizer;
+}
+
+/** What `radar analyze` prints per line (DESIGN.md contract). */
+export interface TextAnalysis {
+  sentiment: { label: SentimentLabel; score: number };
+  institutions: Array<Pick<InstitutionHit, 'id' | 'name' | 'matched' | 'branch' | 'productLine' | 'sentiment'>>;
+  topics: TopicHit[];
+}
+
+export interface FullAnalyzer extends Analyzer {
+  /** The `radar analyze` shape for one line of text. */
+  analyzeText(text: string): TextAnalysis;
+  readonly institutions: InstitutionMatcher;
+}
+
+const KEY_TERMS = 8;
+/** Frequent words that say nothing about the issue (beyond the tokenizer's stop words). */
+const GENERIC = new Set(
+  '银行 客服 真的 什么 这个 那个 就是 还是 已经 现在 今天 昨天 一个 大家 自己 我们 你们 他们 没有 不是 可以 知道 觉得 还有 时候 问题 怎么 为什么 一直 电话 说 告诉 然后 结果 因为 所以 但是 而且 这样 那么 一下 这么 直接 所有 还要 需要 之后 以后 之前 东西 事情 一次 两次 三次 多次 今年 去年 每年 怎么办 有没有 是不是 各位 网友 朋友 评论 转发 视频 微博 分享 办理'.split(
+    ' ',
+  ),
+);
+
+function isNumeric(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 44 || c === 37 || c === 42)) return false;
+  }
+  return true;
+}
+
+export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAnalyzer {
+  const matcher = createInstitutionMatcher(config.watchlist);
+  const tokenizer = deps.tokenizer ?? createTokenizer({ extraWords: [...matcher.aliases] });
+  const model = deps.model ?? loadSentimentModel(projectPath(config.analysis.modelPath));
+  const topics = createTopicClassifier();
+  const severity = createSeverityScanner();
+  const stop = loadStopWords();
+  const aliasSet = new Set(matcher.aliases.map((a) => a.toLowerCase()));
+  const vocabulary = topics.vocabulary;
+
+  function filterTokens(segs: readonly string[], from = 0, to = segs.length): string[] {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) {
+      const tok = segs[i]!;
+      if (tok.length === 0 || tok === ' ' || isNoise(tok, stop)) continue;
+      out.push(tok);
+    }
+    return out;
+  }
+
+  function keyTerms(tokens: readonly string[], topicHits: readonly TopicHit[]): string[] {
+    const score = new Map<string, number>();
+    const phrases = topicHits.length > 0 ? topicHits.flatMap((t) => t.phrases).join('|') : '';
+    for (const tok of tokens) {
+      if (tok.length < 2 || GENERIC.has(tok) || isNumeric(tok)) continue;
+      const lower = tok.toLowerCase();
+      if (aliasSet.has(lower)) continue;
+      let w = tok.length >= 3 ? 1.5 : 1;
+      if (vocabulary.has(lower) || phrases?.includes(tok)) w += 3;
+      score.set(tok, (score.get(tok) ?? 0) + w);
+    }
+    // Map iteration order is first occurrence, so the stable sort breaks ties by position.
+    return [...score.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, KEY_TERMS)
+      .map(([t]) => t);
+  }
+
+  function core(raw: string) {
+    const n = normalize(raw);
+    // PII is masked before tokenizing so that phone or card numbers never reach tokens or the index.
+    const text = maskPii(n.text).text;
+    const segs = tokenizer.cut(text);
+    const tokens = filterTokens(segs);
+    const pred = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
+    let institutions = matcher.match(text);
+    let primary: string | undefined;
+    if (institutions.length > 0) {
+      let offsets: Int32Array | undefined;
+      const scorer = (clause: string, start: number, end: number): SentimentLabel => {
+        if (start === 0 && end === text.length) return pred.label;
+        if (!offsets) {
+          offsets = new Int32Array(segs.length + 1);
+          for (let i = 0; i < segs.length; i++) offsets[i + 1] = offsets[i]! + segs[i]!.length;
+        }
+        let from = 0;
+        while (from < segs.length && offsets[from + 1]! <= start) from++;
+        let to = from;
+        while (to < segs.length && offsets[to]! < end) to++;
+        return model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
+      };
+      const targeted = matcher.targetSentiment(text, institutions, scorer);
+      institutions = targeted.hits;
+      primary = targeted.primary;
+    }
+    const topicHits = topics.classify(text);
+    return { n, text, tokens, pred, institutions, primary, topicHits };
+  }
+
+  function postText(mention: Mention): string {
+    const title = mention.title?.trim();
+    if (!title || mention.text.startsWith(title)) return mention.text;
+    return `${title}。${mention.text}`;
+  }
+
+  return {
+    modelVersion: model.version,
+    institutions: matcher,
+    analyze(mention: Mention, analyzedAt: string): Analysis {
+      const raw = postText(mention);
+      const c = core(raw);
+      const analysis: Analysis = {
+        mentionId: mention.id,
+        sentiment: { label: c.pred.label, score: c.pred.score },
+        institutions: c.institutions,
+        topics: c.topicHits,
+        severity: severity.scan(c.text, mention),
+        tokens: c.tokens,
+        keyTerms: keyTerms(c.tokens, c.topicHits),
+        simhash: simhash(c.tokens),
+        displayText: maskPii(raw).text,
+        negativePhrases: c.pred.negativePhrases,
+        modelVersion: model.version,
+        analyzedAt,
+      };
+      if (c.primary) analysis.primaryInstitution = c.primary;
+      return analysis;
+    },
+    analyzeText(text: string): TextAnalysis {
+      const c = core(text);
+      return {
+        sentiment: { label: c.pred.label, score: c.pred.score },
+        institutions: c.institutions.map((h) => ({
+          id: h.id,
+          name: h.name,
+          matched: h.matched,
+          ...(h.branch ? { branch: h.branch } : {}),
+          ...(h.productLine ? { productLine: h.productLine } : {}),
+          ...(h.sentiment ? { sentiment: h.sentiment } : {}),
+        })),
+        topics: c.topicHits,
+      };
+    },
+  };
+}

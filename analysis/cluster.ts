@@ -1,0 +1,238 @@
+import type { Config } from '../config/schema.js';
+import { type Clock, HOUR, systemClock } from '../lib/clock.js';
+import type { Analysis, Event, Mention } from '../lib/domain.js';
+import { newId } from '../lib/ids.js';
+import { bandKeys, hamming } from './fingerprint.js';
+import type { Clusterer } from './types.js';
+
+export interface ClustererDeps {
+  clock?: Clock;
+}
+
+/** Events remembered per index key: enough for a busy institution, and keeps `assign` O(1). */
+const PER_KEY = 24;
+/** Key terms kept per event (the union of its mentions' terms, most frequent first). */
+const EVENT_TERMS = 16;
+const TITLE_MAX = 60;
+
+interface Entry {
+  event: Event;
+  lastSeenMs: number;
+  keys: Set<string>;
+  termCounts: Map<string, number>;
+  topicCounts: Map<string, number>;
+  titleFromNegative: boolean;
+}
+
+function zeroStats(): Pick<
+  Event,
+  | 'mentionCount'
+  | 'distinctAuthors'
+  | 'distinctComplainants'
+  | 'negativeCount'
+  | 'mediaCount'
+  | 'sources'
+  | 'regulatorMentioned'
+  | 'runRumour'
+  | 'lastHourCount'
+> {
+  return {
+    mentionCount: 0,
+    distinctAuthors: 0,
+    distinctComplainants: 0,
+    negativeCount: 0,
+    mediaCount: 0,
+    sources: [],
+    regulatorMentioned: false,
+    runRumour: false,
+    lastHourCount: 0,
+  };
+}
+
+function makeTitle(mention: Mention, analysis: Analysis): string {
+  const base = (mention.sourceType === 'news' && mention.title ? mention.title : analysis.displayText).replace(/\s+/g, ' ').trim();
+  return [...base].length > TITLE_MAX ? `${[...base].slice(0, TITLE_MAX - 1).join('')}…` : base;
+}
+
+function topByCount(counts: Map<string, number>, n: number): string[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k]) => k);
+}
+
+/**
+ * Incremental clusterer. Index keys (institution + band, institution + topic, institution + key term)
+ * map to the most recent events; a mention joins the nearest candidate by SimHash, or one sharing a
+ * topic and at least two key terms; otherwise it opens a new event. Events unseen for
+ * `clusterWindowHours` are evicted.
+ */
+export function createClusterer(config: Config['analysis'], deps: ClustererDeps = {}): Clusterer {
+  const clock = deps.clock ?? systemClock;
+  const windowMs = config.clusterWindowHours * HOUR;
+  const maxDistance = config.simhashDistance;
+  /** Insertion order = lastSeen order (entries are re-inserted when seen), so eviction pops from the front. */
+  const entries = new Map<string, Entry>();
+  const index = new Map<string, string[]>();
+
+  function keysOf(institution: string, simhash: string, topics: Iterable<string>, terms: Iterable<string>): Set<string> {
+    const keys = new Set<string>();
+    for (const b of bandKeys(simhash)) keys.add(`${institution}\u0001b${b}`);
+    for (const t of topics) keys.add(`${institution}\u0001t${t}`);
+    for (const k of terms) keys.add(`${institution}\u0001k${k}`);
+    return keys;
+  }
+
+  function unindex(entry: Entry): void {
+    for (const key of entry.keys) {
+      const list = index.get(key);
+      if (!list) continue;
+      const i = list.indexOf(entry.event.id);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) index.delete(key);
+    }
+  }
+
+  function reindex(entry: Entry): void {
+    unindex(entry);
+    entry.keys = keysOf(entry.event.institution, entry.event.simhash, entry.event.topics, entry.event.keyTerms);
+    for (const key of entry.keys) {
+      let list = index.get(key);
+      if (!list) {
+        list = [];
+        index.set(key, list);
+      }
+      list.push(entry.event.id);
+      if (list.length > PER_KEY) list.shift();
+    }
+    entries.delete(entry.event.id);
+    entries.set(entry.event.id, entry);
+  }
+
+  function evict(nowMs: number): void {
+    for (const [id, entry] of entries) {
+      if (nowMs - entry.lastSeenMs <= windowMs) break;
+      unindex(entry);
+      entries.delete(id);
+    }
+  }
+
+  function put(event: Event, extra: Partial<Entry> = {}): Entry {
+    const old = entries.get(event.id);
+    const entry: Entry = {
+      event,
+      lastSeenMs: Date.parse(event.lastSeenAt),
+      keys: old?.keys ?? new Set(),
+      termCounts: extra.termCounts ?? old?.termCounts ?? new Map(event.keyTerms.map((t) => [t, 1])),
+      topicCounts: extra.topicCounts ?? old?.topicCounts ?? new Map(event.topics.map((t) => [t, 1])),
+      titleFromNegative: extra.titleFromNegative ?? old?.titleFromNegative ?? true,
+    };
+    entries.set(event.id, entry);
+    reindex(entry);
+    return entry;
+  }
+
+  function candidates(institution: string, keys: Set<string>, atMs: number): Entry[] {
+    const seen = new Set<string>();
+    const out: Entry[] = [];
+    for (const key of keys) {
+      const list = index.get(key);
+      if (!list) continue;
+      for (const id of list) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const e = entries.get(id);
+        if (e && e.event.institution === institution && Math.abs(atMs - e.lastSeenMs) <= windowMs) out.push(e);
+      }
+    }
+    return out;
+  }
+
+  function best(cands: Entry[], analysis: Analysis): Entry | undefined {
+    let nearest: Entry | undefined;
+    let nearestDist = Number.POSITIVE_INFINITY;
+    let overlap: Entry | undefined;
+    let overlapScore = 0;
+    const topicIds = analysis.topics.map((t) => t.id);
+    for (const c of cands) {
+      const d = hamming(c.event.simhash, analysis.simhash);
+      if (d <= maxDistance && d < nearestDist) {
+        nearest = c;
+        nearestDist = d;
+      }
+      if (!topicIds.some((t) => c.topicCounts.has(t))) continue;
+      let shared = 0;
+      for (const k of analysis.keyTerms) if (c.termCounts.has(k)) shared++;
+      if (shared >= 2 && shared > overlapScore) {
+        overlap = c;
+        overlapScore = shared;
+      }
+    }
+    return nearest ?? overlap;
+  }
+
+  return {
+    restore(events) {
+      entries.clear();
+      index.clear();
+      const sorted = [...events].sort((a, b) => Date.parse(a.lastSeenAt) - Date.parse(b.lastSeenAt));
+      for (const e of sorted) put({ ...e });
+      evict(clock.now().getTime());
+    },
+
+    assign(mention, analysis) {
+      const institution = analysis.primaryInstitution;
+      if (!institution) return undefined;
+      const nowMs = clock.now().getTime();
+      evict(nowMs);
+      const published = Date.parse(mention.publishedAt);
+      const atMs = Number.isFinite(published) ? Math.min(published, nowMs) : nowMs;
+      const at = new Date(atMs).toISOString();
+      const topicIds = analysis.topics.map((t) => t.id);
+      const keys = keysOf(institution, analysis.simhash, topicIds, analysis.keyTerms);
+      const negative = analysis.sentiment.label === 'negative';
+      const hit = best(candidates(institution, keys, atMs), analysis);
+      if (hit) {
+        for (const k of analysis.keyTerms) hit.termCounts.set(k, (hit.termCounts.get(k) ?? 0) + 1);
+        for (const t of topicIds) hit.topicCounts.set(t, (hit.topicCounts.get(t) ?? 0) + 1);
+        const event: Event = {
+          ...hit.event,
+          keyTerms: topByCount(hit.termCounts, EVENT_TERMS),
+          topics: topByCount(hit.topicCounts, 8),
+          firstSeenAt: atMs < Date.parse(hit.event.firstSeenAt) ? at : hit.event.firstSeenAt,
+          lastSeenAt: atMs > hit.lastSeenMs ? at : hit.event.lastSeenAt,
+        };
+        let titleFromNegative = hit.titleFromNegative;
+        if (!titleFromNegative && negative) {
+          event.title = makeTitle(mention, analysis);
+          titleFromNegative = true;
+        }
+        put(event, { titleFromNegative });
+        return { event, created: false };
+      }
+      const event: Event = {
+        id: newId('ev', clock.now()),
+        institution,
+        topics: topicIds,
+        keyTerms: analysis.keyTerms.slice(0, EVENT_TERMS),
+        title: makeTitle(mention, analysis),
+        simhash: analysis.simhash,
+        firstSeenAt: at,
+        lastSeenAt: at,
+        ...zeroStats(),
+      };
+      put(event, {
+        termCounts: new Map(analysis.keyTerms.map((t) => [t, 1])),
+        topicCounts: new Map(topicIds.map((t) => [t, 1])),
+        titleFromNegative: negative,
+      });
+      return { event, created: true };
+    },
+
+    update(event) {
+      const old = entries.get(event.id);
+      // The store's copy wins for stats and title; the clusterer keeps its own term/topic counts.
+      put({ ...event }, old ? {} : { titleFromNegative: true });
+    },
+  };
+}

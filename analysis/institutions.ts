@@ -1,0 +1,229 @@
+import type { Institution } from '../config/sections/watchlist.js';
+import type { InstitutionHit, SentimentLabel } from '../lib/domain.js';
+import { buildDictionary } from './ahocorasick.js';
+import { clauseRanges } from './textutil.js';
+
+/** Scores one clause `text.slice(start, end)` of the post. */
+export type ClauseScorer = (clause: string, start: number, end: number) => SentimentLabel;
+
+/** One accepted alias occurrence. */
+export interface InstitutionSpan {
+  start: number;
+  end: number;
+  /** Index into the watchlist. */
+  inst: number;
+}
+
+export interface InstitutionMatcher {
+  /** Watched institutions found in normalized text, in order of first mention, one hit per institution. */
+  match(text: string): InstitutionHit[];
+  /** Accepted alias occurrences with positions (after disambiguation). */
+  spans(text: string): InstitutionSpan[];
+  /** Any watched alias present (cheap pre-filter for crawler feeds; no disambiguation beyond exclusions). */
+  isRelevant(text: string): boolean;
+  /**
+   * Sentiment towards each hit, clause by clause: a clause counts for the institutions it names, or
+   * for the last named ones when it names none. Returns new hit objects and the primary institution
+   * (first negative target, else the first hit).
+   */
+  targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer): { hits: InstitutionHit[]; primary?: string };
+  /** Every alias and name (tokenizer user words, key-term exclusion). */
+  readonly aliases: readonly string[];
+}
+
+type Payload = { kind: 'alias' | 'exclude'; inst: number; short: boolean; caseSensitive: boolean };
+
+/** Product lines recognised right after a name (or inside an alias such as 中信信用卡), longest first. */
+const PRODUCT_LINES = ['信用卡中心', '理财子公司', '私人银行', '消费金融', '信用卡', '手机银行', '网上银行', '口袋银行', '理财', '网银', '普惠金融'];
+const ALIAS_PRODUCT: Array<[string, string]> = [['掌上生活', '信用卡中心'], ...PRODUCT_LINES.map((p): [string, string] => [p, p])];
+
+// Location (2–8 chars without function words) then the branch kind, right after the name: 深圳分行, 南山科技园支行.
+const BRANCH_RE = /(?:股份有限公司|有限公司)?([^\s\p{P}\p{S}\d的了是在我你他她说和与及把被给从对就都也还很又吗呢啊个]{2,8}?(?:分行|支行|营业部|分理处))/uy;
+
+/** Words right after a short alias that confirm the bank reading (工行业务 is 工行 + 业务, not 行业). */
+const AFFIRMERS = ['业务', '信用卡', '客服', '网点', '分行', '支行', '营业', '柜台', '柜员', '理财', '贷款', '储蓄', '借记卡', '手机银行', 'app', 'APP', '的'];
+
+/**
+ * Two-character words that end with the first char of a short alias (施工|行为, 集中|行动): the alias
+ * then straddles a word boundary. Keyed by that first char.
+ */
+const PREFIX_WORDS: Record<string, string> = {
+  工: '施员职开复停加手罢民女童化分竣完监打务技电美人义社军零旷用',
+  建: '新在修组创重扩兴基筹改搭援承封福营',
+  中: '集其空高初期途心手家城网暗从当之命正看猜选射打居适折',
+  农: '务菜果花茶棉渔老神支惠贫',
+  交: '外成提社转递上移建公立结邦杂相性初故至深私面缴邮',
+  招: '应出绝高新花怪损妙中',
+  邮: '电快集',
+};
+/** Second chars that turn `行` into the start of a word (行动, 行为, 行情 …). `业` is handled by AFFIRMERS. */
+const HANG_SUFFIX = '动为情政驶走程人李使列车销贿踪径军星善医书文事凶窃刑装囊期距进船礼乐商业';
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+export function createInstitutionMatcher(watchlist: readonly Institution[]): InstitutionMatcher {
+  const entries: Array<[string, Payload]> = [];
+  const aliases: string[] = [];
+  watchlist.forEach((inst, i) => {
+    for (const alias of new Set([inst.name, ...inst.aliases])) {
+      const ascii = isAscii(alias);
+      entries.push([alias, { kind: 'alias', inst: i, short: !ascii && alias.length <= 2, caseSensitive: ascii && alias.length <= 3 }]);
+      aliases.push(alias);
+    }
+    for (const ex of inst.exclude) entries.push([ex, { kind: 'exclude', inst: i, short: false, caseSensitive: false }]);
+  });
+  const { ac, payloads } = buildDictionary(entries, { foldAscii: true });
+
+  function affirmedAt(text: string, end: number): boolean {
+    for (const a of AFFIRMERS) if (text.startsWith(a, end)) return true;
+    return false;
+  }
+
+  function shortAliasOk(text: string, start: number, end: number): boolean {
+    if (affirmedAt(text, end)) return true;
+    const first = text[start]!;
+    const before = start > 0 ? text[start - 1]! : '';
+    if (before && PREFIX_WORDS[first]?.includes(before)) return false;
+    if (text[end - 1] === '行' && end < text.length && HANG_SUFFIX.includes(text[end]!)) return false;
+    return true;
+  }
+
+  function spans(text: string): InstitutionSpan[] {
+    const m = ac.scan(text);
+    const cands: Array<{ start: number; end: number; inst: number; p: Payload }> = [];
+    let excludes: Array<{ start: number; end: number; inst: number }> | undefined;
+    for (let k = 0; k < m.patterns.length; k++) {
+      const start = m.starts[k]!;
+      const end = m.ends[k]!;
+      for (const p of payloads[m.patterns[k]!]!) {
+        if (p.kind === 'exclude') {
+          excludes ??= [];
+          excludes.push({ start, end, inst: p.inst });
+          continue;
+        }
+        if (isAscii(ac.patterns[m.patterns[k]!]!)) {
+          if ((start > 0 && isAsciiAlnum(text.charCodeAt(start - 1))) || (end < text.length && isAsciiAlnum(text.charCodeAt(end)))) continue;
+          if (p.caseSensitive && text.slice(start, end) !== ac.patterns[m.patterns[k]!]) continue;
+        }
+        cands.push({ start, end, inst: p.inst, p });
+      }
+    }
+    if (cands.length === 0) return [];
+    // Leftmost-longest: at a position the longest alias wins, and overlapping shorter ones drop out.
+    cands.sort((a, b) => a.start - b.start || b.end - a.end);
+    const out: InstitutionSpan[] = [];
+    let lastEnd = -1;
+    for (const c of cands) {
+      if (c.start < lastEnd) continue;
+      if (excludes && !affirmedAt(text, c.end) && excludes.some((x) => x.inst === c.inst && x.start < c.end && c.start < x.end)) continue;
+      if (c.p.short && !shortAliasOk(text, c.start, c.end)) continue;
+      out.push({ start: c.start, end: c.end, inst: c.inst });
+      lastEnd = c.end;
+    }
+    return out;
+  }
+
+  function details(text: string, span: InstitutionSpan): { branch?: string; productLine?: string } {
+    const matched = text.slice(span.start, span.end);
+    let productLine: string | undefined;
+    for (const [word, line] of ALIAS_PRODUCT) {
+      if (matched.includes(word)) {
+        productLine = line;
+        break;
+      }
+    }
+    let pos = span.end;
+    let branch: string | undefined;
+    BRANCH_RE.lastIndex = pos;
+    const b = BRANCH_RE.exec(text);
+    if (b) {
+      branch = b[1];
+      pos += b[0].length;
+    }
+    if (!productLine) {
+      for (const p of PRODUCT_LINES) {
+        if (text.startsWith(p, pos)) {
+          productLine = p;
+          break;
+        }
+      }
+    }
+    return { ...(branch ? { branch } : {}), ...(productLine ? { productLine } : {}) };
+  }
+
+  function match(text: string): InstitutionHit[] {
+    const found = spans(text);
+    if (found.length === 0) return [];
+    const byInst = new Map<number, InstitutionHit>();
+    for (const s of found) {
+      const existing = byInst.get(s.inst);
+      const d = details(text, s);
+      if (existing) {
+        if (!existing.branch && d.branch) existing.branch = d.branch;
+        if (!existing.productLine && d.productLine) existing.productLine = d.productLine;
+        continue;
+      }
+      const inst = watchlist[s.inst]!;
+      byInst.set(s.inst, { id: inst.id, name: inst.name, matched: text.slice(s.start, s.end), ...d });
+    }
+    return [...byInst.values()];
+  }
+
+  function targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer): { hits: InstitutionHit[]; primary?: string } {
+    if (hits.length === 0) return { hits: [] };
+    const labels = new Map<string, { neg: number; pos: number }>();
+    if (hits.length === 1) {
+      const label = scorer(text, 0, text.length);
+      labels.set(hits[0]!.id, { neg: label === 'negative' ? 1 : 0, pos: label === 'positive' ? 1 : 0 });
+    } else {
+      const found = spans(text);
+      let si = 0;
+      let current: string[] = [];
+      // Clauses before the first name count for the first named institution(s).
+      const pending: SentimentLabel[] = [];
+      const add = (id: string, label: SentimentLabel): void => {
+        const l = labels.get(id) ?? { neg: 0, pos: 0 };
+        if (label === 'negative') l.neg++;
+        else if (label === 'positive') l.pos++;
+        labels.set(id, l);
+      };
+      for (const [cs, ce] of clauseRanges(text)) {
+        const named: string[] = [];
+        while (si < found.length && found[si]!.start < ce) {
+          const id = watchlist[found[si]!.inst]!.id;
+          if (found[si]!.start >= cs && !named.includes(id)) named.push(id);
+          si++;
+        }
+        const label = scorer(text.slice(cs, ce), cs, ce);
+        if (named.length > 0) {
+          if (current.length === 0) for (const p of pending) for (const id of named) add(id, p);
+          current = named;
+        }
+        if (current.length === 0) pending.push(label);
+        else for (const id of current) add(id, label);
+      }
+    }
+    const out = hits.map((h): InstitutionHit => {
+      const l = labels.get(h.id);
+      const sentiment: SentimentLabel = l && l.neg > 0 ? 'negative' : l && l.pos > 0 ? 'positive' : 'neutral';
+      return { ...h, sentiment };
+    });
+    const primary = (out.find((h) => h.sentiment === 'negative') ?? out[0])?.id;
+    return primary ? { hits: out, primary } : { hits: out };
+  }
+
+  return {
+    match,
+    spans,
+    isRelevant: (text) => spans(text).length > 0,
+    targetSentiment,
+    aliases,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * PII masking for display: mainland mobile numbers, resident ID numbers (checksum-validated), bank
+ * card numbers (Luhn-validated) and e-mail addresses. Numbers that fail validation (order ids,
+ * amounts, dates) are left alone. Full-width digits are recognised too.
+ */
+
+export interface PiiCounts {
+  phone: number;
+  idCard: number;
+  bankCard: number;
+  email: number;
+}
+
+export interface MaskResult {
+  text: string;
+  found: PiiCounts;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** ISO 7064 MOD 11-2 check character of the first 17 digits of an 18-digit ID number. */
+export function idCardCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11]!;
+}
+
+function plausibleDate(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y >= 1900 && y <= 2100;
+}
+
+/** 18 digits (last may be X) with a valid checksum and birth date, or 15 digits with a plausible date. */
+export function isValidIdCard(digits: string): boolean {
+  if (digits.length === 18) {
+    if (!/^[1-9]\d{16}[\dX]$/.test(digits)) return false;
+    if (!plausibleDate(Number(digits.slice(6, 10)), Number(digits.slice(10, 12)), Number(digits.slice(12, 14)))) return false;
+    return idCardCheckChar(digits) === digits[17];
+  }
+  if (digits.length === 15) {
+    if (!/^[1-8]\d{14}$/.test(digits)) return false;
+    return plausibleDate(1900 + Number(digits.slice(6, 8)), Number(digits.slice(8, 10)), Number(digits.slice(10, 12)));
+  }
+  return false;
+}
+
+/** Luhn checksum over a digit string. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** Full-width ASCII → ASCII, one code unit for one, so indices stay aligned with the input. */
+function foldWidth(text: string): string {
+  let folded: string[] | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) {
+      folded ??= text.split('');
+      folded[i] = String.fromCharCode(c - 0xfee0);
+    }
+  }
+  return folded ? folded.join('') : text;
+}
+
+// A run of digits with single spaces/dashes between groups, an optional +86/86 prefix and a trailing X.
+const NUMBER_RUN_RE = /(?<![\dA-Za-z])(?:\+?86[\s-]?)?\d(?:[\s-]?\d)*[Xx]?(?![\dA-Za-z])/g;
+const EMAIL_RE = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
+
+type Kind = keyof PiiCounts;
+
+/** Classifies a digit string (separators removed). Returns the masked form or undefined. */
+function classify(digits: string, prefix: string): { kind: Kind; masked: string } | undefined {
+  const upper = digits.toUpperCase();
+  if (digits.length === 11 && /^1[3-9]/.test(digits)) return { kind: 'phone', masked: `${prefix}${digits.slice(0, 3)}****${digits.slice(7)}` };
+  if ((upper.length === 18 || upper.length === 15) && isValidIdCard(upper)) {
+    return { kind: 'idCard', masked: `${upper.slice(0, 6)}${'*'.repeat(upper.length - 10)}${upper.slice(-4)}` };
+  }
+  if (/^\d{16,19}$/.test(digits) && luhnValid(digits)) return { kind: 'bankCard', masked: `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` };
+  return undefined;
+}
+
+function classifyRun(run: string): { kind: Kind; masked: string } | undefined {
+  // The +86 prefix belongs to the phone number only.
+  const pm = /^(\+?86)[\s-]?/.exec(run);
+  const body = pm ? run.slice(pm[0].length) : run;
+  const digits = body.replace(/[\s-]/g, '');
+  const whole = classify(digits, pm ? `${pm[1]} ` : '');
+  if (whole && (pm === null || whole.kind === 'phone')) return whole;
+  if (pm) {
+    const withPrefix = classify(run.replace(/[\s+-]/g, ''), '');
+    if (withPrefix && withPrefix.kind !== 'phone') return withPrefix;
+  }
+  return undefined;
+}
+
+/** Masks PII in `text`; counts what was found. */
+export function maskPii(text: string): MaskResult {
+  const found: PiiCounts = { phone: 0, idCard: 0, bankCard: 0, email: 0 };
+  const scan = foldWidth(text);
+  const edits: Array<[number, number, string]> = [];
+  let hasDigits = false;
+  for (let i = 0; i < scan.length; i++) {
+    const c = scan.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      hasDigits = true;
+      break;
+    }
+  }
+  if (hasDigits) {
+    NUMBER_RUN_RE.lastIndex = 0;
+    for (let m = NUMBER_RUN_RE.exec(scan); m !== null; m = NUMBER_RUN_RE.exec(scan)) {
+      const run = m[0];
+      if (run.length < 11) continue;
+      const res = classifyRun(run);
+      if (res === undefined && /\s/.test(run)) {
+        // Two numbers side by side (`13812345678 6222…`): try each space-separated piece.
+        let offset = 0;
+        for (const piece of run.split(/\s/)) {
+          const r = piece.length >= 11 ? classifyRun(piece) : undefined;
+          if (r !== undefined) {
+            found[r.kind]++;
+            edits.push([m.index + offset, m.index + offset + piece.length, r.masked]);
+          }
+          offset += piece.length + 1;
+        }
+        continue;
+      }
+      if (res === undefined) continue;
+      found[res.kind]++;
+      edits.push([m.index, m.index + run.length, res.masked]);
+    }
+  }
+  if (scan.indexOf('@') !== -1) {
+    EMAIL_RE.lastIndex = 0;
+    for (let m = EMAIL_RE.exec(scan); m !== null; m = EMAIL_RE.exec(scan)) {
+      found.email++;
+      edits.push([m.index, m.index + m[0].length, `${m[1]![0]}***@${m[2]}`]);
+    }
+  }
+  if (edits.length === 0) return { text, found };
+  edits.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let last = 0;
+  for (const [s, e, rep] of edits) {
+    if (s < last) continue;
+    out += text.slice(last, s) + rep;
+    last = e;
+  }
+  return { text: out + text.slice(last), found };
+}
