@@ -7,11 +7,11 @@ import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole,
 export type Decision =
   | { type: 'open'; tier: Tier; owner: OwnerRole; ruleId: string; reason: string }
   | { type: 'promote'; from: Tier; to: Tier; owner: OwnerRole; ruleId: string; reason: string }
-  | { type: 'inhibit'; tier: Tier; reason: string }
+  | { type: 'inhibit'; tier: Tier; reason: string; ruleId?: string }
   | { type: 'ack_reminder'; tier: Tier; reason: string }
   | { type: 'ack_manager'; tier: Tier; reason: string }
-  | { type: 'breach'; tier: Tier; next?: Tier; reason: string }
-  | { type: 'early_warning'; ruleId: string; reason: string };
+  | { type: 'breach'; tier: Tier; next?: Tier; reason: string; ruleId?: string; nextRole?: OwnerRole }
+  | { type: 'early_warning'; ruleId: string; reason: string; owner?: OwnerRole };
 
 export interface EvaluateInput {
   event: Event;

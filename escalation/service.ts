@@ -1,0 +1,415 @@
+import type { Config } from '../config/schema.js';
+import type { MessageBus } from '../lib/bus.js';
+import { type Clock, HOUR, iso, MINUTE } from '../lib/clock.js';
+import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole, Tier } from '../lib/domain.js';
+import { ConflictError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { CaseChange, MentionView, Store } from '../store/store.js';
+import { type EventFacts, evaluate } from './engine.js';
+import { type MessageKind, RESPONSE_LABELS, renderMessage } from './messages.js';
+import { managersFor, type Recipient, recipientsFor, unroutedRoles } from './recipients.js';
+import { expectedResponse, findRule, governingRule, type Rule, type RuleSet } from './rules.js';
+import type { Decision } from './types.js';
+
+export interface EscalationServiceDeps {
+  store: Store;
+  rules: RuleSet;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  bus?: MessageBus;
+  metrics?: Metrics;
+}
+
+export interface EscalationService {
+  /** Evaluates an event whose stats changed; opens / promotes its case. Returns the event's case, if any. */
+  onEventUpdated(event: Event): Promise<Case | undefined>;
+  /** Handles a clock the sweeper claimed (ack reminder, manager page, deadline breach). */
+  onClockDue(clock: CaseClock): Promise<void>;
+  setRules(rules: RuleSet): void;
+  getRules(): RuleSet;
+}
+
+/** One case per event, with a deterministic id so two writers cannot open two cases for one event. */
+export function caseIdForEvent(eventId: string): string {
+  return `c_${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export function clockId(caseId: string, tier: Tier, kind: CaseClock['kind']): string {
+  return `${caseId}:${tier}:${kind}`;
+}
+
+/** The three clocks of a tier, started at `at` from the tier rule. */
+export function tierClocks(caseId: string, tier: Tier, rule: Rule | undefined, at: Date): CaseClock[] {
+  const ack = rule?.ackTimeoutMinutes ?? 30;
+  const manager = rule?.managerAfterMinutes ?? 60;
+  const deadline = rule?.deadlineMinutes ?? 120;
+  const mk = (kind: CaseClock['kind'], minutes: number): CaseClock => ({
+    id: clockId(caseId, tier, kind),
+    caseId,
+    kind,
+    tier,
+    dueAt: iso(at.getTime() + minutes * MINUTE),
+  });
+  return [mk('ack', ack), mk('ack_manager', manager), mk('deadline', deadline)];
+}
+
+const MAX_CONFLICT_RETRIES = 4;
+const COMPLAINANT_SOURCES = new Set(['complaint', 'social']);
+
+export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
+  const { store, config, clock } = deps;
+  const log = deps.log.child({ component: 'escalation' });
+  let rules = deps.rules;
+  const locks = new Map<string, Promise<unknown>>();
+  for (const role of unroutedRoles(config.escalation)) log.warn('role has no notification route; its cases are only on the dashboard', { role });
+
+  /** Serializes work per case inside this process; the store's expectedUpdatedAt guards across processes. */
+  function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prior = locks.get(key) ?? Promise.resolve();
+    const run = prior.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    locks.set(key, tail);
+    void tail.then(() => {
+      if (locks.get(key) === tail) locks.delete(key);
+    });
+    return run;
+  }
+
+  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        log.debug('case changed concurrently; re-evaluating', { attempt });
+      }
+    }
+  }
+
+  function institutionName(id: string): string {
+    return config.watchlist.find((i) => i.id === id)?.name ?? id;
+  }
+
+  const needsMentionFacts = () => rules.rules.some((r) => r.trigger.windowHours !== undefined || r.trigger.sourceTypes !== undefined);
+
+  async function eventMentions(eventId: string): Promise<MentionView[]> {
+    try {
+      return await store.listEventMentions(eventId, 2000);
+    } catch (err) {
+      log.warn('could not list event mentions; using event stats', { eventId, error: String(err) });
+      return [];
+    }
+  }
+
+  function factsFrom(mentions: MentionView[], now: Date): EventFacts | undefined {
+    if (mentions.length === 0) return undefined;
+    const windows = new Set(rules.rules.flatMap((r) => (r.trigger.windowHours === undefined ? [] : [r.trigger.windowHours])));
+    const complainantsWithin: Record<string, number> = {};
+    for (const w of windows) {
+      const since = now.getTime() - w * HOUR;
+      const authors = new Set(
+        mentions
+          .filter((m) => COMPLAINANT_SOURCES.has(m.sourceType) && m.analysis?.sentiment.label === 'negative' && new Date(m.publishedAt).getTime() >= since)
+          .map((m) => `${m.source}:${m.author.key}`),
+      );
+      complainantsWithin[String(w)] = authors.size;
+    }
+    return { sourceTypes: [...new Set(mentions.map((m) => m.sourceType))], complainantsWithin };
+  }
+
+  function notificationsFor(
+    c: Case,
+    kind: MessageKind,
+    tier: Tier,
+    targets: Recipient[],
+    now: Date,
+    extra: { fromTier?: Tier; reason?: string; ruleLabel?: string; keyKind?: string; complainants?: number },
+  ): Notification[] {
+    const rule = governingRule(rules, c.ruleId, c.tier);
+    const expected = kind === 'opened' || kind === 'promoted' || kind === 'ack_reminder' ? RESPONSE_LABELS[expectedResponse(rule, c.tier)] : undefined;
+    return targets.map((t) => {
+      const { subject, body } = renderMessage({
+        kind,
+        case: c,
+        institutionName: institutionName(c.institution),
+        publicUrl: config.server.publicUrl,
+        role: t.role,
+        names: t.names,
+        expectedAction: expected,
+        ...extra,
+      });
+      return {
+        id: newId('n', now),
+        caseId: c.id,
+        tier,
+        kind: kind === 'informed' ? 'opened' : kind,
+        channel: t.channel,
+        recipient: t.recipient,
+        idempotencyKey: `${c.id}:${tier}:${extra.keyKind ?? kind}:${t.channel}:${t.recipient}`,
+        subject,
+        body,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: iso(now),
+        createdAt: iso(now),
+      };
+    });
+  }
+
+  function dedupeTargets(list: Recipient[]): Recipient[] {
+    return [...new Map(list.map((r) => [`${r.channel}:${r.recipient}`, r])).values()];
+  }
+
+  function withStats(c: Case, event: Event | undefined): Case {
+    if (!event) return c;
+    return {
+      ...c,
+      mentionCount: event.mentionCount,
+      distinctAuthors: event.distinctAuthors,
+      mediaCount: event.mediaCount,
+      title: event.title,
+      topics: event.topics,
+    };
+  }
+
+  /** Turns decisions into one atomic case change. */
+  function plan(
+    existing: Case | undefined,
+    event: Event,
+    decisions: Decision[],
+    now: Date,
+    mentionIds: string[],
+  ): { change: CaseChange; label: string } | undefined {
+    const at = iso(now);
+    const history: CaseHistoryEntry[] = [];
+    const clocks: CaseClock[] = [];
+    const cancel = new Set<CaseClock['kind']>();
+    const pending: Array<(c: Case) => Notification[]> = [];
+    const complainants = event.distinctComplainants;
+    const audit = (
+      type: string,
+      tier: Tier,
+      reason: string,
+      ruleId: string | undefined,
+      withMentions: boolean,
+      extra: Record<string, unknown> = {},
+    ): CaseHistoryEntry => ({
+      at,
+      type,
+      tier,
+      actor: 'system',
+      reason,
+      data: { ...(ruleId ? { ruleId } : {}), ...(withMentions && mentionIds.length > 0 ? { mentionIds } : {}), ...extra },
+    });
+    let c: Case | undefined = existing ? withStats({ ...existing, history: [...existing.history] }, event) : undefined;
+    const labels: string[] = [];
+
+    for (const d of decisions) {
+      if (d.type === 'open') {
+        const rule = findRule(rules, d.ruleId);
+        const id = caseIdForEvent(event.id);
+        const tc = tierClocks(id, d.tier, rule, now);
+        c = withStats(
+          {
+            id,
+            eventId: event.id,
+            tier: d.tier,
+            owner: d.owner,
+            state: 'open',
+            institution: event.institution,
+            title: event.title,
+            topics: event.topics,
+            openedAt: at,
+            updatedAt: at,
+            tierSince: at,
+            ackDueAt: tc[0]?.dueAt,
+            deadlineAt: tc[2]?.dueAt,
+            ruleId: d.ruleId,
+            mentionCount: 0,
+            distinctAuthors: 0,
+            mediaCount: 0,
+            responses: [],
+            history: [],
+            breachedTiers: [],
+          },
+          event,
+        );
+        clocks.push(...tc);
+        history.push(audit('opened', d.tier, d.reason, d.ruleId, true));
+        const inform = (rule?.inform ?? []).filter((r) => r !== d.owner);
+        pending.push((x) => [
+          ...notificationsFor(x, 'opened', d.tier, recipientsFor(config.escalation, d.owner), now, { reason: rule?.label, complainants }),
+          ...inform.flatMap((r) =>
+            notificationsFor(x, 'informed', d.tier, recipientsFor(config.escalation, r), now, { reason: rule?.label, keyKind: 'informed', complainants }),
+          ),
+        ]);
+        labels.push('opened');
+      } else if (d.type === 'promote' && c) {
+        const rule = findRule(rules, d.ruleId);
+        const previousOwner: OwnerRole = c.owner;
+        const tc = tierClocks(c.id, d.to, rule, now);
+        c = {
+          ...c,
+          tier: d.to,
+          owner: d.owner,
+          ruleId: d.ruleId,
+          state: 'open',
+          tierSince: at,
+          ackDueAt: tc[0]?.dueAt,
+          deadlineAt: tc[2]?.dueAt,
+          acknowledgedAt: undefined,
+          respondedAt: undefined,
+          resolvedAt: undefined,
+        };
+        for (const k of ['ack', 'ack_manager', 'deadline'] as const) cancel.add(k);
+        clocks.push(...tc);
+        history.push(audit('promoted', d.to, d.reason, d.ruleId, true, { from: d.from }));
+        const inform = (rule?.inform ?? []).filter((r) => r !== d.owner);
+        const told = new Set<OwnerRole>([d.owner, ...inform]);
+        pending.push((x) => [
+          ...notificationsFor(x, 'opened', d.to, recipientsFor(config.escalation, d.owner), now, { reason: rule?.label, fromTier: d.from, complainants }),
+          ...inform.flatMap((r) =>
+            notificationsFor(x, 'informed', d.to, recipientsFor(config.escalation, r), now, { reason: rule?.label, keyKind: 'informed', complainants }),
+          ),
+          ...(told.has(previousOwner)
+            ? []
+            : notificationsFor(x, 'promoted', d.to, recipientsFor(config.escalation, previousOwner), now, {
+                fromTier: d.from,
+                reason: rule?.label,
+                complainants,
+              })),
+        ]);
+        labels.push('promoted');
+      } else if (d.type === 'inhibit') {
+        history.push(audit('inhibited', d.tier, d.reason, d.ruleId, false));
+      } else if (d.type === 'early_warning' && c) {
+        const rule = findRule(rules, d.ruleId);
+        history.push(audit('early_warning', c.tier, d.reason, d.ruleId, true));
+        const owner = d.owner ?? rule?.owner ?? 'pr';
+        const tier = c.tier;
+        pending.push((x) =>
+          notificationsFor(x, 'early_warning', tier, recipientsFor(config.escalation, owner), now, {
+            ruleLabel: rule?.label,
+            reason: d.reason,
+            keyKind: `early_warning.${d.ruleId}`,
+            complainants,
+          }),
+        );
+        labels.push('early_warning');
+      } else if ((d.type === 'ack_reminder' || d.type === 'ack_manager') && c) {
+        history.push(audit(d.type, d.tier, d.reason, c.ruleId, false));
+        const owner = c.owner;
+        const targets = d.type === 'ack_reminder' ? recipientsFor(config.escalation, owner) : managersFor(config.escalation, owner);
+        pending.push((x) => notificationsFor(x, d.type, d.tier, targets, now, { reason: d.reason, complainants }));
+        labels.push(d.type);
+      } else if (d.type === 'breach' && c) {
+        c = { ...c, breachedTiers: [...c.breachedTiers, d.tier] };
+        history.push(audit('breach', d.tier, d.reason, d.ruleId, false, { next: d.next ?? d.nextRole ?? null }));
+        const owner = c.owner;
+        const targets = dedupeTargets([
+          ...recipientsFor(config.escalation, owner),
+          ...managersFor(config.escalation, owner),
+          ...(d.nextRole ? [...recipientsFor(config.escalation, d.nextRole), ...managersFor(config.escalation, d.nextRole)] : []),
+        ]);
+        pending.push((x) => notificationsFor(x, 'breach', d.tier, targets, now, { fromTier: d.tier, reason: d.reason, complainants }));
+        deps.metrics?.slaBreaches.inc({ tier: d.tier });
+        labels.push('breach');
+      }
+    }
+    if (!c) return undefined;
+    const statsChanged =
+      existing !== undefined &&
+      (existing.mentionCount !== c.mentionCount ||
+        existing.distinctAuthors !== c.distinctAuthors ||
+        existing.mediaCount !== c.mediaCount ||
+        existing.title !== c.title);
+    if (history.length === 0 && !statsChanged) return undefined;
+    const final: Case = { ...c, updatedAt: at, history: [...(existing?.history ?? []), ...history] };
+    const change: CaseChange = {
+      case: final,
+      ...(existing ? { expectedUpdatedAt: existing.updatedAt } : {}),
+      history,
+      scheduleClocks: clocks,
+      cancelClockKinds: [...cancel],
+      notifications: pending.flatMap((fn) => fn(final)),
+    };
+    return { change, label: labels.join(',') || 'updated' };
+  }
+
+  async function commit(planned: { change: CaseChange; label: string }): Promise<Case> {
+    const saved = await store.commitCaseChange(planned.change);
+    for (const h of planned.change.history) log.info('case transition', { caseId: saved.id, type: h.type, tier: h.tier, reason: h.reason });
+    deps.bus?.publish({ type: 'case.changed', case: saved, change: planned.label });
+    return saved;
+  }
+
+  return {
+    onEventUpdated(event) {
+      return serialize(caseIdForEvent(event.id), () =>
+        withRetry(async () => {
+          const now = clock.now();
+          const existing = await store.getCaseByEvent(event.id);
+          const mentions = needsMentionFacts() ? await eventMentions(event.id) : undefined;
+          const decisions = evaluate({ event, case: existing, rules, now, facts: mentions ? factsFrom(mentions, now) : undefined });
+          const needIds = decisions.some((d) => d.type === 'open' || d.type === 'promote' || d.type === 'early_warning');
+          const ids = (needIds ? (mentions ?? (await eventMentions(event.id))) : []).slice(0, 50).map((m) => m.id);
+          const planned = plan(existing, event, decisions, now, ids);
+          return planned ? commit(planned) : existing;
+        }),
+      );
+    },
+
+    onClockDue(due) {
+      return serialize(due.caseId, () =>
+        withRetry(async () => {
+          const now = clock.now();
+          const existing = await store.getCase(due.caseId);
+          if (!existing) {
+            log.warn('clock for unknown case', { clockId: due.id, caseId: due.caseId });
+            return;
+          }
+          const event = (await store.getEvent(existing.eventId)) ?? eventFromCase(existing);
+          const decisions = evaluate({ event, case: existing, clock: due, rules, now });
+          if (decisions.length === 0) {
+            log.debug('clock fired with nothing to do', { clockId: due.id, state: existing.state, tier: existing.tier });
+            return;
+          }
+          const planned = plan(existing, event, decisions, now, []);
+          if (planned) await commit(planned);
+        }),
+      );
+    },
+
+    setRules(next) {
+      rules = next;
+      log.info('escalation rules replaced', { rules: next.rules.length });
+    },
+    getRules: () => rules,
+  };
+}
+
+/** When the event row is gone, the case still carries what clock evaluation needs. */
+function eventFromCase(c: Case): Event {
+  return {
+    id: c.eventId,
+    institution: c.institution,
+    topics: c.topics,
+    keyTerms: [],
+    title: c.title,
+    simhash: '0000000000000000',
+    firstSeenAt: c.openedAt,
+    lastSeenAt: c.updatedAt,
+    mentionCount: c.mentionCount,
+    distinctAuthors: c.distinctAuthors,
+    distinctComplainants: c.distinctAuthors,
+    negativeCount: 0,
+    mediaCount: c.mediaCount,
+    sources: [],
+    regulatorMentioned: false,
+    runRumour: false,
+    lastHourCount: 0,
+  };
+}

@@ -1,0 +1,211 @@
+import type { MessageBus } from '../lib/bus.js';
+import { type Clock, iso } from '../lib/clock.js';
+import type { ApiRole, Case, CaseClock, CaseHistoryEntry, CaseResponse, CaseState, Tier } from '../lib/domain.js';
+import { ApiError, ConflictError, NotFoundError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/store.js';
+import { RESPONSE_LABELS } from './messages.js';
+import { expectedResponse, governingRule, type RuleSet, requiresRegulatorNotice, TIERS } from './rules.js';
+
+/**
+ * Human actions on a case: 受理 (acknowledge) → 处理/反馈 (respond) → 办结 (resolve) → 复盘 (review),
+ * plus reassign and comment. Each writes an audit history entry with the actor and time.
+ */
+
+export interface CaseActor {
+  id: string;
+  role: ApiRole;
+}
+
+export interface CaseResponseInput {
+  kind: CaseResponse['kind'];
+  text: string;
+  url?: string;
+}
+
+export interface CaseWorkflowDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  bus?: MessageBus;
+  /** The current rules (a function when they can be replaced at run time). */
+  rules: RuleSet | (() => RuleSet);
+}
+
+export interface CaseWorkflow {
+  acknowledge(caseId: string, actor: CaseActor, note?: string): Promise<Case>;
+  respond(caseId: string, actor: CaseActor, response: CaseResponseInput): Promise<Case>;
+  reassign(caseId: string, actor: CaseActor, input: { assignee: string; owner?: Case['owner'] }): Promise<Case>;
+  comment(caseId: string, actor: CaseActor, text: string): Promise<Case>;
+  resolve(caseId: string, actor: CaseActor, note?: string): Promise<Case>;
+  review(caseId: string, actor: CaseActor, note: string): Promise<Case>;
+  setRules(rules: RuleSet): void;
+}
+
+/** Which tiers each role may act on (the API checks the role itself; this checks role × tier). */
+export const ROLE_TIERS: Record<ApiRole, readonly Tier[]> = {
+  consumer: [],
+  customer_service: ['L1'],
+  pr: ['L1', 'L2'],
+  executive: ['L3'],
+  compliance: ['L3'],
+  admin: TIERS,
+};
+
+const STATE_LABELS: Record<CaseState, string> = { open: '待受理', acknowledged: '已受理', responded: '已回应', resolved: '已办结', reviewed: '已复盘' };
+
+type Action = 'acknowledge' | 'respond' | 'reassign' | 'comment' | 'resolve' | 'review';
+
+function invalid(c: Case, zh: string, en: string): ApiError {
+  return new ApiError(409, 'invalid_transition', `${zh}（当前状态：${STATE_LABELS[c.state]}） / ${en} (state: ${c.state})`, { caseId: c.id, state: c.state });
+}
+
+function checkRole(c: Case, actor: CaseActor, action: Action, response?: CaseResponseInput): void {
+  const allowed = ROLE_TIERS[actor.role]?.includes(c.tier) ?? false;
+  const complianceOk = actor.role !== 'compliance' || action === 'comment' || (action === 'respond' && response?.kind === 'regulator_notice');
+  if (!allowed || !complianceOk) {
+    throw new ApiError(
+      403,
+      'forbidden_role',
+      `角色 ${actor.role} 无权对 ${c.tier} 案件执行 ${action} / role ${actor.role} may not ${action} a ${c.tier} case`,
+      { caseId: c.id, role: actor.role, tier: c.tier, action },
+    );
+  }
+}
+
+interface Step {
+  case: Case;
+  entry: Omit<CaseHistoryEntry, 'at' | 'actor'>;
+  cancel?: CaseClock['kind'][];
+}
+
+export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
+  const log = deps.log.child({ component: 'workflow' });
+  let rulesOverride: RuleSet | undefined;
+  const rules = (): RuleSet => rulesOverride ?? (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
+
+  async function act(caseId: string, actor: CaseActor, action: Action, step: (c: Case, at: string) => Step, response?: CaseResponseInput): Promise<Case> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await deps.store.getCase(caseId);
+      if (!current) throw new NotFoundError('case', caseId);
+      checkRole(current, actor, action, response);
+      const at = iso(deps.clock.now());
+      const s = step(current, at);
+      const entry: CaseHistoryEntry = { at, actor: actor.id, ...s.entry, tier: s.entry.tier ?? current.tier };
+      try {
+        const saved = await deps.store.commitCaseChange({
+          case: { ...s.case, updatedAt: at, history: [...current.history, entry] },
+          expectedUpdatedAt: current.updatedAt,
+          history: [entry],
+          scheduleClocks: [],
+          cancelClockKinds: s.cancel ?? [],
+          notifications: [],
+        });
+        log.info('case action', { caseId, action, actor: actor.id, role: actor.role, tier: saved.tier, state: saved.state });
+        deps.bus?.publish({ type: 'case.changed', case: saved, change: entry.type });
+        return saved;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  const open = (c: Case) => c.state === 'open' || c.state === 'acknowledged' || c.state === 'responded';
+
+  return {
+    acknowledge(caseId, actor, note) {
+      return act(caseId, actor, 'acknowledge', (c, at) => {
+        if (c.state !== 'open') throw invalid(c, '案件已受理，不能重复受理', 'case is not awaiting acknowledgement');
+        return {
+          case: { ...c, state: 'acknowledged', acknowledgedAt: at },
+          entry: { type: 'acknowledged', ...(note ? { reason: note } : {}) },
+          // The deadline keeps running: acknowledging is not responding.
+          cancel: ['ack', 'ack_manager'],
+        };
+      });
+    },
+
+    respond(caseId, actor, input) {
+      return act(
+        caseId,
+        actor,
+        'respond',
+        (c, at) => {
+          if (!open(c)) throw invalid(c, '案件已办结，不能再记录回应', 'case is closed; no further responses');
+          if (input.text.trim() === '') throw new ApiError(400, 'invalid_input', '回应内容不能为空 / response text is required');
+          const response: CaseResponse = { kind: input.kind, text: input.text, ...(input.url ? { url: input.url } : {}), actor: actor.id, at };
+          const expected = expectedResponse(governingRule(rules(), c.ruleId, c.tier), c.tier);
+          const meets = input.kind === expected && c.state !== 'responded';
+          const next: Case = { ...c, responses: [...c.responses, response], acknowledgedAt: c.acknowledgedAt ?? at };
+          if (meets) {
+            next.state = 'responded';
+            next.respondedAt = at;
+          } else if (c.state === 'open') {
+            next.state = 'acknowledged';
+          }
+          return {
+            case: next,
+            entry: {
+              type: 'responded',
+              reason: `${RESPONSE_LABELS[input.kind]} (${input.kind})`,
+              data: { kind: input.kind, meetsDeadline: meets, expected, ...(input.url ? { url: input.url } : {}) },
+            },
+            cancel: meets ? ['ack', 'ack_manager', 'deadline'] : ['ack', 'ack_manager'],
+          };
+        },
+        input,
+      );
+    },
+
+    reassign(caseId, actor, input) {
+      return act(caseId, actor, 'reassign', (c) => {
+        if (c.state === 'reviewed') throw invalid(c, '案件已复盘归档，不能改派', 'a reviewed case cannot be reassigned');
+        return {
+          case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
+          entry: {
+            type: 'reassigned',
+            reason: `→ ${input.assignee}${input.owner ? ` (${input.owner})` : ''}`,
+            data: { assignee: input.assignee, owner: input.owner ?? c.owner, previousAssignee: c.assignee ?? null, previousOwner: c.owner },
+          },
+        };
+      });
+    },
+
+    comment(caseId, actor, text) {
+      return act(caseId, actor, 'comment', (c) => {
+        if (text.trim() === '') throw new ApiError(400, 'invalid_input', '备注内容不能为空 / comment text is required');
+        return { case: c, entry: { type: 'commented', reason: text } };
+      });
+    },
+
+    resolve(caseId, actor, note) {
+      return act(caseId, actor, 'resolve', (c, at) => {
+        if (!open(c)) throw invalid(c, '案件已办结，不能重复办结', 'case is already resolved');
+        if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !c.responses.some((r) => r.kind === 'regulator_notice')) {
+          throw new ApiError(
+            409,
+            'regulator_notice_required',
+            '重度案件须先由合规部记录主动报告监管，方可办结 / a severe case needs a recorded regulator_notice before it can be resolved',
+            { caseId: c.id, tier: c.tier },
+          );
+        }
+        return {
+          case: { ...c, state: 'resolved', resolvedAt: at },
+          entry: { type: 'resolved', ...(note ? { reason: note } : {}) },
+          cancel: ['ack', 'ack_manager', 'deadline'],
+        };
+      });
+    },
+
+    review(caseId, actor, note) {
+      return act(caseId, actor, 'review', (c) => {
+        if (c.state !== 'resolved') throw invalid(c, '案件办结后方可复盘', 'a case can be reviewed only after it is resolved');
+        return { case: { ...c, state: 'reviewed' }, entry: { type: 'reviewed', reason: note } };
+      });
+    },
+
+    setRules(next) {
+      rulesOverride = next;
+    },
+  };
+}
