@@ -1,0 +1,349 @@
+import type Database from 'better-sqlite3';
+import type { Case, CaseClock, CaseHistoryEntry, Notification } from '../../lib/domain.js';
+import { ConflictError } from '../../lib/errors.js';
+import type { CaseChange, CaseQuery, NotificationAttempt, Page } from '../store.js';
+import { decodeCursor, encodeCursor } from './codec.js';
+
+interface CaseRow {
+  id: string;
+  event_id: string;
+  tier: Case['tier'];
+  owner: Case['owner'];
+  assignee: string | null;
+  state: Case['state'];
+  institution: string;
+  title: string;
+  topics: string;
+  opened_at: string;
+  updated_at: string;
+  tier_since: string;
+  ack_due_at: string | null;
+  acknowledged_at: string | null;
+  deadline_at: string | null;
+  responded_at: string | null;
+  resolved_at: string | null;
+  rule_id: string | null;
+  mention_count: number;
+  distinct_authors: number;
+  media_count: number;
+  responses: string;
+  breached_tiers: string;
+}
+
+interface HistoryRow {
+  case_id: string;
+  at: string;
+  type: string;
+  tier: Case['tier'] | null;
+  actor: string | null;
+  reason: string | null;
+  data: string | null;
+}
+
+interface ClockRow {
+  id: string;
+  case_id: string;
+  kind: CaseClock['kind'];
+  tier: CaseClock['tier'];
+  due_at: string;
+  fired_at: string | null;
+  cancelled_at: string | null;
+}
+
+type NotificationRow = Record<string, string | number | null>;
+
+const ACTIVE_STATES = ['open', 'acknowledged', 'responded'];
+
+const isCaseCursor = (v: unknown): v is { t: string; id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
+
+function opt<T>(v: T | null): T | undefined {
+  return v === null ? undefined : v;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
+  return stripUndefined({
+    id: r.id,
+    eventId: r.event_id,
+    tier: r.tier,
+    owner: r.owner,
+    assignee: opt(r.assignee),
+    state: r.state,
+    institution: r.institution,
+    title: r.title,
+    topics: JSON.parse(r.topics) as string[],
+    openedAt: r.opened_at,
+    updatedAt: r.updated_at,
+    tierSince: r.tier_since,
+    ackDueAt: opt(r.ack_due_at),
+    acknowledgedAt: opt(r.acknowledged_at),
+    deadlineAt: opt(r.deadline_at),
+    respondedAt: opt(r.responded_at),
+    resolvedAt: opt(r.resolved_at),
+    ruleId: opt(r.rule_id),
+    mentionCount: r.mention_count,
+    distinctAuthors: r.distinct_authors,
+    mediaCount: r.media_count,
+    responses: JSON.parse(r.responses) as Case['responses'],
+    history,
+    breachedTiers: JSON.parse(r.breached_tiers) as Case['breachedTiers'],
+  });
+}
+
+function rowToHistory(r: HistoryRow): CaseHistoryEntry {
+  return stripUndefined({
+    at: r.at,
+    type: r.type,
+    tier: opt(r.tier),
+    actor: opt(r.actor),
+    reason: opt(r.reason),
+    data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : undefined,
+  });
+}
+
+export function rowToClock(r: ClockRow): CaseClock {
+  return stripUndefined({
+    id: r.id,
+    caseId: r.case_id,
+    kind: r.kind,
+    tier: r.tier,
+    dueAt: r.due_at,
+    firedAt: opt(r.fired_at),
+    cancelledAt: opt(r.cancelled_at),
+  });
+}
+
+function rowToNotification(r: NotificationRow): Notification {
+  return stripUndefined({
+    id: r.id as string,
+    caseId: r.case_id as string,
+    tier: r.tier as Notification['tier'],
+    kind: r.kind as string,
+    channel: r.channel as string,
+    recipient: r.recipient as string,
+    idempotencyKey: r.idempotency_key as string,
+    subject: r.subject as string,
+    body: r.body as string,
+    status: r.status as Notification['status'],
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as string,
+    lastError: opt(r.last_error as string | null),
+    sentAt: opt(r.sent_at as string | null),
+    createdAt: r.created_at as string,
+  });
+}
+
+/** Cases with their history, clocks and the notification outbox. */
+export class CaseRepo {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      get: db.prepare('SELECT * FROM cases WHERE id = ?'),
+      byEvent: db.prepare('SELECT * FROM cases WHERE event_id = ? ORDER BY opened_at DESC LIMIT 1'),
+      history: db.prepare('SELECT * FROM case_history WHERE case_id = ? ORDER BY seq'),
+      updatedAt: db.prepare('SELECT updated_at FROM cases WHERE id = ?').pluck(),
+      maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM case_history WHERE case_id = ?').pluck(),
+      upsert: db.prepare(
+        `INSERT INTO cases (id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
+           acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers)
+         VALUES (@id, @eventId, @tier, @owner, @assignee, @state, @institution, @title, @topics, @openedAt, @updatedAt, @tierSince, @ackDueAt,
+           @acknowledgedAt, @deadlineAt, @respondedAt, @resolvedAt, @ruleId, @mentionCount, @distinctAuthors, @mediaCount, @responses, @breachedTiers)
+         ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, tier = excluded.tier, owner = excluded.owner, assignee = excluded.assignee,
+           state = excluded.state, institution = excluded.institution, title = excluded.title, topics = excluded.topics, opened_at = excluded.opened_at,
+           updated_at = excluded.updated_at, tier_since = excluded.tier_since, ack_due_at = excluded.ack_due_at, acknowledged_at = excluded.acknowledged_at,
+           deadline_at = excluded.deadline_at, responded_at = excluded.responded_at, resolved_at = excluded.resolved_at, rule_id = excluded.rule_id,
+           mention_count = excluded.mention_count, distinct_authors = excluded.distinct_authors, media_count = excluded.media_count,
+           responses = excluded.responses, breached_tiers = excluded.breached_tiers`,
+      ),
+      addHistory: db.prepare('INSERT INTO case_history (case_id, seq, at, type, tier, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      addClock: db.prepare('INSERT OR IGNORE INTO clocks (id, case_id, kind, tier, due_at, fired_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      cancelClocks: db.prepare(
+        'UPDATE clocks SET cancelled_at = ? WHERE case_id = ? AND kind IN (SELECT value FROM json_each(?)) AND fired_at IS NULL AND cancelled_at IS NULL',
+      ),
+      addNotification: db.prepare(
+        `INSERT OR IGNORE INTO notifications (id, case_id, tier, kind, channel, recipient, idempotency_key, subject, body, status, attempts,
+           next_attempt_at, last_error, sent_at, created_at)
+         VALUES (@id, @caseId, @tier, @kind, @channel, @recipient, @idempotencyKey, @subject, @body, @status, @attempts, @nextAttemptAt,
+           @lastError, @sentAt, @createdAt)`,
+      ),
+      dueClocks: db.prepare('SELECT * FROM clocks WHERE due_at <= ? AND fired_at IS NULL AND cancelled_at IS NULL ORDER BY due_at, id LIMIT ?'),
+      claimClock: db.prepare('UPDATE clocks SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND cancelled_at IS NULL'),
+      clocksOf: db.prepare('SELECT * FROM clocks WHERE case_id = ? ORDER BY due_at, id'),
+      dueNotifications: db.prepare("SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
+      notificationsOf: db.prepare('SELECT * FROM notifications WHERE case_id = ? ORDER BY created_at, id'),
+      attempt: db.prepare(
+        `UPDATE notifications SET attempts = attempts + 1, status = @status, sent_at = coalesce(@sentAt, sent_at), last_error = @error,
+           next_attempt_at = coalesce(@next, next_attempt_at) WHERE id = @id`,
+      ),
+      openedBetween: db.prepare('SELECT * FROM cases WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id'),
+    };
+  }
+
+  private withHistory(rows: CaseRow[]): Case[] {
+    if (rows.length === 0) return [];
+    if (rows.length === 1) return [rowToCase(rows[0]!, (this.s.history.all(rows[0]!.id) as HistoryRow[]).map(rowToHistory))];
+    const hist = new Map<string, CaseHistoryEntry[]>();
+    const all: HistoryRow[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      const ids = rows.slice(i, i + 500).map((r) => r.id);
+      const sql = `SELECT * FROM case_history WHERE case_id IN (${ids.map(() => '?').join(',')}) ORDER BY case_id, seq`;
+      all.push(...(this.db.prepare(sql).all(...ids) as HistoryRow[]));
+    }
+    for (const h of all) {
+      const list = hist.get(h.case_id) ?? [];
+      list.push(rowToHistory(h));
+      hist.set(h.case_id, list);
+    }
+    return rows.map((r) => rowToCase(r, hist.get(r.id) ?? []));
+  }
+
+  get(id: string): Case | undefined {
+    const r = this.s.get.get(id) as CaseRow | undefined;
+    return r ? this.withHistory([r])[0] : undefined;
+  }
+
+  getByEvent(eventId: string): Case | undefined {
+    const r = this.s.byEvent.get(eventId) as CaseRow | undefined;
+    return r ? this.withHistory([r])[0] : undefined;
+  }
+
+  list(q: CaseQuery): Page<Case> {
+    const limit = Math.max(1, Math.min(q.limit, 1000));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const eq = (col: string, v: string | undefined) => {
+      if (v === undefined) return;
+      where.push(`${col} = ?`);
+      params.push(v);
+    };
+    eq('tier', q.tier);
+    eq('owner', q.owner);
+    eq('assignee', q.assignee);
+    eq('institution', q.institution);
+    if (q.state === 'active') where.push(`state IN (${ACTIVE_STATES.map((s) => `'${s}'`).join(',')})`);
+    else eq('state', q.state);
+    if (q.overdueAt) {
+      where.push(
+        `state IN (${ACTIVE_STATES.map((s) => `'${s}'`).join(',')}) AND ((ack_due_at < ? AND acknowledged_at IS NULL) OR (deadline_at < ? AND responded_at IS NULL AND resolved_at IS NULL))`,
+      );
+      params.push(q.overdueAt, q.overdueAt);
+    }
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db
+      .prepare(`SELECT count(*) FROM cases ${filter}`)
+      .pluck()
+      .get(...params) as number;
+    const cursor = decodeCursor(q.cursor, isCaseCursor);
+    if (cursor) {
+      where.push('(opened_at, id) < (?, ?)');
+      params.push(cursor.t, cursor.id);
+    }
+    const sql = `SELECT * FROM cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, limit + 1) as CaseRow[];
+    const items = this.withHistory(rows.slice(0, limit));
+    const last = items.at(-1);
+    return rows.length > limit && last ? { items, total, nextCursor: encodeCursor({ t: last.openedAt, id: last.id }) } : { items, total };
+  }
+
+  commit(change: CaseChange): Case {
+    return this.db
+      .transaction((): Case => {
+        const c = change.case;
+        const current = this.s.updatedAt.get(c.id) as string | undefined;
+        if (change.expectedUpdatedAt !== undefined && current !== change.expectedUpdatedAt) {
+          throw new ConflictError(`case ${c.id} was changed by someone else`, { id: c.id, expected: change.expectedUpdatedAt, actual: current ?? null });
+        }
+        this.s.upsert.run({
+          id: c.id,
+          eventId: c.eventId,
+          tier: c.tier,
+          owner: c.owner,
+          assignee: c.assignee ?? null,
+          state: c.state,
+          institution: c.institution,
+          title: c.title,
+          topics: JSON.stringify(c.topics),
+          openedAt: c.openedAt,
+          updatedAt: c.updatedAt,
+          tierSince: c.tierSince,
+          ackDueAt: c.ackDueAt ?? null,
+          acknowledgedAt: c.acknowledgedAt ?? null,
+          deadlineAt: c.deadlineAt ?? null,
+          respondedAt: c.respondedAt ?? null,
+          resolvedAt: c.resolvedAt ?? null,
+          ruleId: c.ruleId ?? null,
+          mentionCount: c.mentionCount,
+          distinctAuthors: c.distinctAuthors,
+          mediaCount: c.mediaCount,
+          responses: JSON.stringify(c.responses),
+          breachedTiers: JSON.stringify(c.breachedTiers),
+        });
+        let seq = this.s.maxSeq.get(c.id) as number;
+        for (const h of change.history) {
+          seq++;
+          this.s.addHistory.run(c.id, seq, h.at, h.type, h.tier ?? null, h.actor ?? null, h.reason ?? null, h.data ? JSON.stringify(h.data) : null);
+        }
+        // Cancel first so that a clock of the same kind scheduled in this change (re-based deadline) survives.
+        if (change.cancelClockKinds.length > 0) this.s.cancelClocks.run(c.updatedAt, c.id, JSON.stringify(change.cancelClockKinds));
+        for (const k of change.scheduleClocks) {
+          this.s.addClock.run(k.id, c.id, k.kind, k.tier, k.dueAt, k.firedAt ?? null, k.cancelledAt ?? null);
+        }
+        this.insertNotifications(change.notifications);
+        return this.get(c.id)!;
+      })
+      .immediate();
+  }
+
+  insertNotifications(list: Notification[]): number {
+    let n = 0;
+    for (const x of list) {
+      n += this.s.addNotification.run({ ...x, lastError: x.lastError ?? null, sentAt: x.sentAt ?? null }).changes;
+    }
+    return n;
+  }
+
+  enqueue(list: Notification[]): number {
+    return this.db.transaction(() => this.insertNotifications(list)).immediate();
+  }
+
+  dueClocks(now: string, limit: number): CaseClock[] {
+    return (this.s.dueClocks.all(now, limit) as ClockRow[]).map(rowToClock);
+  }
+
+  claimClock(id: string, at: string): boolean {
+    return this.s.claimClock.run(at, id).changes === 1;
+  }
+
+  clocks(caseId: string): CaseClock[] {
+    return (this.s.clocksOf.all(caseId) as ClockRow[]).map(rowToClock);
+  }
+
+  dueNotifications(now: string, limit: number): Notification[] {
+    return (this.s.dueNotifications.all(now, limit) as NotificationRow[]).map(rowToNotification);
+  }
+
+  notifications(caseId: string): Notification[] {
+    return (this.s.notificationsOf.all(caseId) as NotificationRow[]).map(rowToNotification);
+  }
+
+  recordAttempt(id: string, r: NotificationAttempt): void {
+    const status = r.ok ? 'sent' : r.nextAttemptAt ? 'pending' : 'failed';
+    this.s.attempt.run({
+      id,
+      status,
+      sentAt: r.ok ? r.at : null,
+      error: r.ok ? null : (r.error ?? 'unknown error'),
+      next: r.ok ? null : (r.nextAttemptAt ?? null),
+    });
+  }
+
+  openedBetween(from: string, to: string): Case[] {
+    return this.withHistory(this.s.openedBetween.all(from, to) as CaseRow[]);
+  }
+}

@@ -1,0 +1,126 @@
+import type { Analysis, Mention } from '../../lib/domain.js';
+
+const SK_SECOND = 2 ** 21;
+const SK_MS = 2048;
+
+/** FNV-1a over the id, 11 bits: spreads mentions published in the same millisecond. */
+function idBits(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & (SK_MS - 1);
+}
+
+/** Sort key for a publish instant: ordering by sk equals ordering by publishedAt (then a hash of the id). */
+export function sortKey(publishedAt: string, id: string): number {
+  const ms = Math.max(0, Date.parse(publishedAt) || 0);
+  return Math.floor(ms / 1000) * SK_SECOND + (ms % 1000) * SK_MS + idBits(id);
+}
+
+/** Smallest sort key of an instant (for range bounds). */
+export function sortKeyFloor(at: string): number {
+  const ms = Math.max(0, Date.parse(at) || 0);
+  return Math.floor(ms / 1000) * SK_SECOND + (ms % 1000) * SK_MS;
+}
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) => v is T): T | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return check(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON of a mention without the columns stored separately. */
+export function mentionData(m: Mention): string {
+  const { duplicateOf: _d, processedAt: _p, ...rest } = m;
+  return JSON.stringify(rest);
+}
+
+export interface MentionRow {
+  data: string;
+  duplicate_of: string | null;
+  processed_at: string | null;
+}
+
+export function rowToMention(row: MentionRow): Mention {
+  const m = JSON.parse(row.data) as Mention;
+  if (row.duplicate_of) m.duplicateOf = row.duplicate_of;
+  if (row.processed_at) m.processedAt = row.processed_at;
+  return m;
+}
+
+export function parseAnalysis(data: string | null | undefined): Analysis | undefined {
+  return data ? (JSON.parse(data) as Analysis) : undefined;
+}
+
+/** `,a,b,` form so that `instr(col, ',a,')` tests membership. */
+export function listColumn(values: string[]): string {
+  return values.length === 0 ? ',' : `,${values.join(',')},`;
+}
+
+export function ftsPhrase(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** Wraps every occurrence of the terms in `<mark>` (longest term first, case-insensitive), HTML-escaping the rest. */
+export function highlight(text: string, terms: string[]): string {
+  const wanted = [...new Set(terms.map((t) => t.toLowerCase()).filter((t) => t.trim().length > 0))].sort((a, b) => b.length - a.length);
+  if (wanted.length === 0) return escapeHtml(text);
+  const lower = text.toLowerCase();
+  // toLowerCase keeps UTF-16 length for CJK and ASCII; fall back to plain escaping if it ever does not.
+  if (lower.length !== text.length) return escapeHtml(text);
+  let out = '';
+  let plainStart = 0;
+  let i = 0;
+  while (i < text.length) {
+    const hit = wanted.find((t) => lower.startsWith(t, i));
+    if (hit) {
+      out += `${escapeHtml(text.slice(plainStart, i))}<mark>${escapeHtml(text.slice(i, i + hit.length))}</mark>`;
+      i += hit.length;
+      plainStart = i;
+    } else {
+      i++;
+    }
+  }
+  return out + escapeHtml(text.slice(plainStart));
+}
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** Asia/Shanghai has no DST: a fixed UTC+8 offset. */
+export const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
+
+export function hourBucket(at: string): number {
+  return Math.floor(Date.parse(at) / HOUR_MS);
+}
+
+export function dayBucket(at: string): number {
+  return Math.floor((Date.parse(at) + SHANGHAI_OFFSET_MS) / DAY_MS);
+}
+
+export function hourLabel(bucket: number): string {
+  return new Date(bucket * HOUR_MS).toISOString();
+}
+
+export function dayLabel(bucket: number): string {
+  return new Date(bucket * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Canonical UTC ISO form so that stored times compare as strings. */
+export function normIso(at: string): string {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : at;
+}

@@ -1,0 +1,217 @@
+import type Database from 'better-sqlite3';
+import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import type { EventQuery, Page } from '../store.js';
+import { decodeCursor, encodeCursor, HOUR_MS, normIso } from './codec.js';
+
+interface EventRow {
+  id: string;
+  institution: string;
+  topics: string;
+  key_terms: string;
+  title: string;
+  simhash: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  mention_count: number;
+  distinct_authors: number;
+  distinct_complainants: number;
+  negative_count: number;
+  media_count: number;
+  sources: string;
+  regulator_mentioned: number;
+  run_rumour: number;
+  last_hour_count: number;
+}
+
+export function rowToEvent(r: EventRow): Event {
+  return {
+    id: r.id,
+    institution: r.institution,
+    topics: JSON.parse(r.topics) as string[],
+    keyTerms: JSON.parse(r.key_terms) as string[],
+    title: r.title,
+    simhash: r.simhash,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    mentionCount: r.mention_count,
+    distinctAuthors: r.distinct_authors,
+    distinctComplainants: r.distinct_complainants,
+    negativeCount: r.negative_count,
+    mediaCount: r.media_count,
+    sources: JSON.parse(r.sources) as string[],
+    regulatorMentioned: r.regulator_mentioned === 1,
+    runRumour: r.run_rumour === 1,
+    lastHourCount: r.last_hour_count,
+  };
+}
+
+const isEventCursor = (v: unknown): v is { t: string; id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
+
+/** Who counts as a complainant: a non-media author of a negative complaint or social post. */
+export function isComplainant(m: Mention, a: Analysis): boolean {
+  return a.sentiment.label === 'negative' && (m.sourceType === 'complaint' || m.sourceType === 'social') && !m.author.isMedia;
+}
+
+export function isMediaMention(m: Mention): boolean {
+  return m.sourceType === 'news' || m.author.isMedia;
+}
+
+/** Events with stats maintained incrementally: each completion touches a constant number of rows. */
+export class EventRepo {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      exists: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
+      get: db.prepare('SELECT * FROM events WHERE id = ?'),
+      save: db.prepare(
+        `INSERT INTO events (id, institution, topics, key_terms, title, simhash, first_seen_at, last_seen_at)
+         VALUES (@id, @institution, @topics, @keyTerms, @title, @simhash, @firstSeenAt, @lastSeenAt)
+         ON CONFLICT (id) DO UPDATE SET institution = excluded.institution, topics = excluded.topics, key_terms = excluded.key_terms,
+           title = excluded.title, simhash = excluded.simhash`,
+      ),
+      link: db.prepare('INSERT OR IGNORE INTO event_mentions (event_id, mention_id, published_at) VALUES (?, ?, ?)'),
+      member: db.prepare('INSERT OR IGNORE INTO event_members (event_id, kind, member) VALUES (?, ?, ?)'),
+      lastHour: db.prepare('SELECT count(*) FROM event_mentions WHERE event_id = ? AND published_at > ? AND published_at <= ?').pluck(),
+      update: db.prepare(
+        `UPDATE events SET mention_count = mention_count + 1, distinct_authors = distinct_authors + @newAuthor,
+           distinct_complainants = distinct_complainants + @newComplainant, negative_count = negative_count + @negative,
+           media_count = media_count + @newMedia, sources = @sources, regulator_mentioned = max(regulator_mentioned, @regulator),
+           run_rumour = max(run_rumour, @rumour), first_seen_at = min(first_seen_at, @at), last_seen_at = @lastSeen,
+           last_hour_count = @lastHour
+         WHERE id = @id`,
+      ),
+      recent: db.prepare('SELECT * FROM events WHERE last_seen_at >= ? ORDER BY last_seen_at'),
+    };
+  }
+
+  exists(id: string): boolean {
+    return this.s.exists.get(id) !== undefined;
+  }
+
+  get(id: string): Event | undefined {
+    const r = this.s.get.get(id) as EventRow | undefined;
+    return r ? rowToEvent(r) : undefined;
+  }
+
+  save(e: Event): void {
+    this.s.save.run({
+      id: e.id,
+      institution: e.institution,
+      topics: JSON.stringify(e.topics),
+      keyTerms: JSON.stringify(e.keyTerms),
+      title: e.title,
+      simhash: e.simhash,
+      firstSeenAt: normIso(e.firstSeenAt),
+      lastSeenAt: normIso(e.lastSeenAt),
+    });
+  }
+
+  /** Links the mention and bumps the stats; a second call for the same mention changes nothing. */
+  addMention(eventId: string, m: Mention, a: Analysis, publishedAt: string): Event | undefined {
+    const linked = this.s.link.run(eventId, m.id, publishedAt).changes === 1;
+    if (!linked) return this.get(eventId);
+    const row = this.s.get.get(eventId) as EventRow;
+    const authorKey = `${m.source}:${m.author.key}`;
+    const newAuthor = this.s.member.run(eventId, 'a', authorKey).changes;
+    const newComplainant = isComplainant(m, a) ? this.s.member.run(eventId, 'c', authorKey).changes : 0;
+    const newMedia = isMediaMention(m) ? this.s.member.run(eventId, 'm', authorKey).changes : 0;
+    const sources = JSON.parse(row.sources) as string[];
+    if (!sources.includes(m.source)) sources.push(m.source);
+    const lastSeen = publishedAt > row.last_seen_at ? publishedAt : row.last_seen_at;
+    const hourAgo = new Date(Date.parse(lastSeen) - HOUR_MS).toISOString();
+    this.s.update.run({
+      id: eventId,
+      newAuthor,
+      newComplainant,
+      negative: a.sentiment.label === 'negative' ? 1 : 0,
+      newMedia,
+      sources: JSON.stringify(sources),
+      regulator: a.severity.regulatorMentioned ? 1 : 0,
+      rumour: a.severity.runRumour ? 1 : 0,
+      at: publishedAt,
+      lastSeen,
+      lastHour: this.s.lastHour.get(eventId, hourAgo, lastSeen) as number,
+    });
+    return this.get(eventId);
+  }
+
+  listRecent(since: string): Event[] {
+    return (this.s.recent.all(since) as EventRow[]).map(rowToEvent);
+  }
+
+  list(q: EventQuery): Page<Event> {
+    const limit = Math.max(1, Math.min(q.limit, 1000));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.institution) {
+      where.push('institution = ?');
+      params.push(q.institution);
+    }
+    if (q.topic) {
+      where.push('EXISTS (SELECT 1 FROM json_each(events.topics) WHERE value = ?)');
+      params.push(q.topic);
+    }
+    if (q.from) {
+      where.push('last_seen_at >= ?');
+      params.push(q.from);
+    }
+    if (q.to) {
+      where.push('first_seen_at < ?');
+      params.push(q.to);
+    }
+    const cursor = decodeCursor(q.cursor, isEventCursor);
+    if (cursor) {
+      where.push('(last_seen_at, id) < (?, ?)');
+      params.push(cursor.t, cursor.id);
+    }
+    const sql = `SELECT * FROM events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, limit + 1) as EventRow[];
+    const items = rows.slice(0, limit).map(rowToEvent);
+    const last = items.at(-1);
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor({ t: last.lastSeenAt, id: last.id }) } : { items };
+  }
+
+  /**
+   * Recomputes stats of the given events from event_mentions in one pass (bulk import only).
+   * `facts` gives, per mention, what the incremental path derives from the mention and analysis.
+   */
+  rebuildStats(eventIds: string[]): void {
+    const agg = this.db.prepare(`SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last FROM event_mentions WHERE event_id = ?`);
+    const members = this.db.prepare('SELECT kind, count(*) AS n FROM event_members WHERE event_id = ? GROUP BY kind');
+    const flags = this.db.prepare(
+      `SELECT sum(a.label = 'negative') AS neg, group_concat(DISTINCT a.source) AS sources,
+         max(json_extract(a.data, '$.severity.regulatorMentioned')) AS reg, max(json_extract(a.data, '$.severity.runRumour')) AS rumour
+       FROM event_mentions em JOIN analyses a ON a.mention_id = em.mention_id WHERE em.event_id = ?`,
+    );
+    const set = this.db.prepare(
+      `UPDATE events SET mention_count = ?, distinct_authors = ?, distinct_complainants = ?, negative_count = ?, media_count = ?, sources = ?,
+         regulator_mentioned = ?, run_rumour = ?, first_seen_at = ?, last_seen_at = ?, last_hour_count = ? WHERE id = ?`,
+    );
+    const lastHour = this.s.lastHour;
+    this.db.transaction(() => {
+      for (const id of eventIds) {
+        const g = agg.get(id) as { n: number; first: string | null; last: string | null };
+        if (!g.first || !g.last) continue;
+        const m = new Map((members.all(id) as Array<{ kind: string; n: number }>).map((r) => [r.kind, r.n]));
+        const f = flags.get(id) as { neg: number; sources: string | null; reg: number | null; rumour: number | null };
+        const hourAgo = new Date(Date.parse(g.last) - HOUR_MS).toISOString();
+        set.run(
+          g.n,
+          m.get('a') ?? 0,
+          m.get('c') ?? 0,
+          f.neg ?? 0,
+          m.get('m') ?? 0,
+          JSON.stringify(f.sources ? f.sources.split(',') : []),
+          f.reg ? 1 : 0,
+          f.rumour ? 1 : 0,
+          g.first,
+          g.last,
+          lastHour.get(id, hourAgo, g.last) as number,
+          id,
+        );
+      }
+    })();
+  }
+}

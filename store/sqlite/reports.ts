@@ -1,0 +1,148 @@
+import type Database from 'better-sqlite3';
+import type { SentimentLabel } from '../../lib/domain.js';
+import type { SeriesPoint, SeriesQuery } from '../store.js';
+import { DAY_MS, dayBucket, dayLabel, HOUR_MS, hourBucket, hourLabel, SHANGHAI_OFFSET_MS } from './codec.js';
+
+export interface RollupKey {
+  publishedAt: string;
+  institution: string;
+  source: string;
+  topics: string[];
+  label: SentimentLabel;
+}
+
+const ALL_TOPICS = '*';
+
+/** Hourly (UTC) and daily (Asia/Shanghai) counts maintained on completeMention; reports never scan mentions. */
+export class Rollups {
+  private readonly addHour: Database.Statement;
+  private readonly addDay: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    const upsert = (table: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (topic, bucket, institution, source, label, count) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (topic, bucket, institution, source, label) DO UPDATE SET count = count + excluded.count`,
+      );
+    this.addHour = upsert('rollup_hour');
+    this.addDay = upsert('rollup_day');
+  }
+
+  add(key: RollupKey, n = 1): void {
+    const h = hourBucket(key.publishedAt);
+    const d = dayBucket(key.publishedAt);
+    if (!Number.isFinite(h)) return;
+    for (const topic of [ALL_TOPICS, ...new Set(key.topics)]) {
+      this.addHour.run(topic, h, key.institution, key.source, key.label, n);
+      this.addDay.run(topic, d, key.institution, key.source, key.label, n);
+    }
+  }
+
+  series(q: SeriesQuery): SeriesPoint[] {
+    const fromMs = Date.parse(q.from);
+    const toMs = Date.parse(q.to);
+    if (!(toMs > fromMs)) return [];
+    const groupCol = q.groupBy ?? null;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.topic || groupCol === 'topic') {
+      if (q.topic) {
+        where.push('topic = ?');
+        params.push(q.topic);
+      } else where.push(`topic != '${ALL_TOPICS}'`);
+    } else where.push(`topic = '${ALL_TOPICS}'`);
+    if (q.institution) {
+      where.push('institution = ?');
+      params.push(q.institution);
+    }
+    if (q.source) {
+      where.push('source = ?');
+      params.push(q.source);
+    }
+    const select = `SELECT bucket, ${groupCol ?? "''"} AS grp, label, SUM(count) AS n FROM`;
+    const group = 'GROUP BY bucket, grp, label';
+    // Hour buckets overlapping [from, to).
+    const h0 = Math.floor(fromMs / HOUR_MS);
+    const h1 = Math.ceil(toMs / HOUR_MS);
+    const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
+    const run = (table: string, lo: number, hi: number, map: (b: number) => number) => {
+      if (hi <= lo) return;
+      const sql = `${select} ${table} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
+      for (const r of this.db.prepare(sql).all(...params, lo, hi) as typeof rows) rows.push({ ...r, bucket: map(r.bucket) });
+    };
+    let buckets: number[];
+    let label: (b: number) => string;
+    if (q.interval === 'hour') {
+      run('rollup_hour', h0, h1, (b) => b);
+      buckets = range(h0, h1);
+      label = hourLabel;
+    } else {
+      // Whole Shanghai days from rollup_day, the partial edge days from rollup_hour.
+      const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+      const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+      const dayStartHour = (d: number) => (d * DAY_MS - SHANGHAI_OFFSET_MS) / HOUR_MS;
+      const fullFrom = dayStartHour(d0) >= h0 ? d0 : d0 + 1;
+      const fullTo = dayStartHour(d1) <= h1 ? d1 : d1 - 1;
+      const hourToDay = (b: number) => Math.floor((b * HOUR_MS + SHANGHAI_OFFSET_MS) / DAY_MS);
+      if (fullTo > fullFrom) {
+        run('rollup_day', fullFrom, fullTo, (b) => b);
+        run('rollup_hour', h0, dayStartHour(fullFrom), hourToDay);
+        run('rollup_hour', dayStartHour(fullTo), h1, hourToDay);
+      } else {
+        run('rollup_hour', h0, h1, hourToDay);
+      }
+      buckets = range(d0, d1);
+      label = dayLabel;
+    }
+    return toPoints(rows, buckets, label, groupCol !== null);
+  }
+
+  shareOfVoice(from: string, to: string): Array<{ institution: string; mentions: number; negative: number; positive: number; neutral: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT institution, label, SUM(count) AS n FROM rollup_hour
+         WHERE topic = '${ALL_TOPICS}' AND bucket >= ? AND bucket < ? AND institution != '' GROUP BY institution, label`,
+      )
+      .all(Math.floor(Date.parse(from) / HOUR_MS), Math.ceil(Date.parse(to) / HOUR_MS)) as Array<{ institution: string; label: SentimentLabel; n: number }>;
+    const by = new Map<string, { institution: string; mentions: number; negative: number; positive: number; neutral: number }>();
+    for (const r of rows) {
+      const e = by.get(r.institution) ?? { institution: r.institution, mentions: 0, negative: 0, positive: 0, neutral: 0 };
+      e[r.label] += r.n;
+      e.mentions += r.n;
+      by.set(r.institution, e);
+    }
+    return [...by.values()].sort((a, b) => b.mentions - a.mentions || a.institution.localeCompare(b.institution));
+  }
+}
+
+function range(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let b = lo; b < hi; b++) out.push(b);
+  return out;
+}
+
+function toPoints(
+  rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>,
+  buckets: number[],
+  label: (b: number) => string,
+  grouped: boolean,
+): SeriesPoint[] {
+  const groups = grouped ? [...new Set(rows.map((r) => r.grp))].sort() : [''];
+  const cells = new Map<string, SeriesPoint>();
+  for (const b of buckets) {
+    for (const g of groups) {
+      const p: SeriesPoint = { bucket: label(b), negative: 0, neutral: 0, positive: 0, total: 0, netSentiment: 0 };
+      if (grouped) p.group = g;
+      cells.set(`${b}|${g}`, p);
+    }
+  }
+  for (const r of rows) {
+    const p = cells.get(`${r.bucket}|${grouped ? r.grp : ''}`);
+    if (!p) continue;
+    p[r.label] += r.n;
+    p.total += r.n;
+  }
+  const out = [...cells.values()];
+  for (const p of out) p.netSentiment = p.total === 0 ? 0 : (p.positive - p.negative) / p.total;
+  return out;
+}

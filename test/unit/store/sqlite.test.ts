@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { CriticalError } from '../../../lib/errors.js';
+import { silentLogger } from '../../../lib/logger.js';
+import { createStore } from '../../../store/index.js';
+import { migrate, migrations } from '../../../store/sqlite/migrations.js';
+import { SqliteStore } from '../../../store/sqlite/sqlite-store.js';
+import { runStoreContract } from './contract.js';
+import { analysis, mention } from './fixtures.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'radar-store-'));
+  dirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+let n = 0;
+runStoreContract('sqlite (temp file)', async () => new SqliteStore({ path: join(tempDir(), `t${n++}.db`), log: silentLogger() }));
+runStoreContract('sqlite (:memory:)', async () => new SqliteStore({ path: ':memory:', log: silentLogger() }));
+
+describe('SqliteStore', () => {
+  it('opens in WAL mode with foreign keys and re-runs migrations as a no-op', async () => {
+    const path = join(tempDir(), 'm.db');
+    const s1 = new SqliteStore({ path, log: silentLogger() });
+    assert.equal(s1.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(s1.db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(s1.db.pragma('synchronous', { simple: true }), 1, 'NORMAL');
+    await s1.upsertMentions([mention({ nativeId: 'keep', text: '交通银行', publishedAt: '2025-11-22T02:00:00.000Z' })]);
+    assert.deepEqual(migrate(s1.db), []);
+    await s1.close();
+    const s2 = new SqliteStore({ path, log: silentLogger() });
+    const versions = s2.db.prepare('SELECT version FROM schema_version').pluck().all();
+    assert.deepEqual(
+      versions,
+      migrations.map((m) => m.version),
+    );
+    assert.ok(await s2.getMention('weibo:keep'));
+    await s2.close();
+  });
+
+  it('rolls a failing migration back completely', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    assert.throws(() => migrate(db, [...migrations, { version: 99, name: 'broken', up: 'CREATE TABLE t99 (x INTEGER); INSERT INTO nope VALUES (1);' }]));
+    assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 't99'").pluck().get(), 0);
+    assert.equal(db.prepare('SELECT count(*) FROM schema_version WHERE version = 99').pluck().get(), 0);
+    db.close();
+  });
+
+  it('tokenizes search queries and titles with the injected tokenizer (nodejieba)', async function () {
+    this.timeout(30_000);
+    const { default: jieba } = await import('nodejieba');
+    const tokenize = (t: string) => jieba.cut(t).filter((w) => w.trim().length > 0 && !/^[，。！？、\s]+$/.test(w));
+    const store = new SqliteStore({ path: ':memory:', log: silentLogger(), tokenize });
+    const m = mention({
+      nativeId: 'j1',
+      title: '暴力催收投诉',
+      text: '招商银行信用卡逾期后遭遇暴力催收，催收员每天打电话骚扰家人。',
+      publishedAt: '2025-11-22T02:00:00.000Z',
+    });
+    await store.upsertMentions([m]);
+    await store.completeMention(m.id, analysis(m, { tokens: tokenize(m.text), institution: 'cmb' }), undefined, m.publishedAt);
+    const r = await store.searchMentions({ q: '招商银行暴力催收', limit: 5 });
+    assert.deepEqual(
+      r.items.map((x) => x.id),
+      [m.id],
+    );
+    assert.match(r.items[0]!.highlight!, /<mark>招商银行<\/mark>.*<mark>暴力<\/mark><mark>催收<\/mark>|<mark>暴力催收<\/mark>/);
+    assert.equal((await store.searchMentions({ q: '投诉', limit: 5 })).items.length, 1, 'title is indexed');
+    assert.equal((await store.searchMentions({ q: '工商银行暴力催收', limit: 5 })).items.length, 0);
+    await store.close();
+  });
+
+  it('replaces the raw text by the masked display text after analysis unless keepRawText', async () => {
+    for (const keepRawText of [false, true]) {
+      const store = new SqliteStore({ path: ':memory:', log: silentLogger(), keepRawText });
+      const m = mention({ nativeId: 'pii', text: '我的手机号13812345678，工行一直不处理', publishedAt: '2025-11-22T02:00:00.000Z' });
+      await store.upsertMentions([m]);
+      assert.equal((await store.getMention(m.id))?.text, m.text, 'raw until processed (crash recovery needs it)');
+      await store.completeMention(m.id, analysis(m, { tokens: ['工行'], displayText: '我的手机号138****5678，工行一直不处理' }), undefined, m.publishedAt);
+      assert.equal((await store.getMention(m.id))?.text, keepRawText ? m.text : '我的手机号138****5678，工行一直不处理');
+      await store.close();
+    }
+  });
+
+  it('keeps every committed write when the writer is SIGKILLed mid-way', async function () {
+    this.timeout(60_000);
+    const path = join(tempDir(), 'dur.db');
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./durability-child.ts', import.meta.url)), path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const committed: string[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop() ?? '';
+        for (const l of lines) committed.push(...l.split(',').filter(Boolean));
+        if (committed.length >= 300 && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited without kill: ${stderr}`))));
+    });
+    assert.ok(existsSync(`${path}-wal`) || existsSync(path));
+    const store = new SqliteStore({ path, log: silentLogger() });
+    assert.equal(store.db.pragma('integrity_check', { simple: true }), 'ok');
+    for (const id of committed) assert.ok(await store.getMention(id), `committed ${id} survived`);
+    const q = (sql: string) => store.db.prepare(sql).pluck().get() as number;
+    assert.equal(q('SELECT count(*) FROM mentions'), q('SELECT count(DISTINCT id) FROM mentions'));
+    assert.equal(q('SELECT count(*) FROM mentions WHERE duplicate_of IS NULL'), q('SELECT count(DISTINCT content_hash) FROM mentions'), 'no duplicate content');
+    const ev = await store.getEvent('dur-event');
+    const processed = q('SELECT count(*) FROM mentions WHERE processed_at IS NOT NULL');
+    assert.equal(ev?.mentionCount, processed, 'stats and rows committed together');
+    assert.equal(ev?.mentionCount, q("SELECT count(*) FROM event_mentions WHERE event_id = 'dur-event'"));
+    // A re-crawl after restart inserts nothing twice.
+    const again = committed.slice(0, 20).map((id) => store.db.prepare('SELECT data FROM mentions WHERE id = ?').pluck().get(id) as string);
+    const r = await store.upsertMentions(again.map((d) => JSON.parse(d)));
+    assert.deepEqual(r.inserted, []);
+    await store.close();
+  });
+});
+
+describe('createStore', () => {
+  it('creates the data directory and opens radar.db', async () => {
+    const dir = join(tempDir(), 'nested', 'data');
+    const store = await createStore({ backend: 'sqlite', dataDir: dir, keepRawText: false }, { log: silentLogger() });
+    assert.ok(existsSync(join(dir, 'radar.db')));
+    await store.close();
+  });
+
+  it('opens an in-memory store for dataDir :memory:', async () => {
+    const store = await createStore({ backend: 'sqlite', dataDir: ':memory:', keepRawText: false }, { log: silentLogger() });
+    assert.equal((store as SqliteStore).path, ':memory:');
+    await store.close();
+  });
+
+  it('refuses the Elasticsearch backend with a CriticalError', async () => {
+    await assert.rejects(createStore({ backend: 'elasticsearch', dataDir: './data', keepRawText: false }, { log: silentLogger() }), (err: unknown) => {
+      assert.ok(err instanceof CriticalError);
+      assert.match(err.message, /Elasticsearch/);
+      return true;
+    });
+  });
+});
