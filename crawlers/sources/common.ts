@@ -1,0 +1,98 @@
+import type { Institution } from '../../config/sections/watchlist.js';
+import type { RawPost } from '../../lib/domain.js';
+import type { BrowserFetcher, Fetcher, SourceContext } from '../types.js';
+
+/** Helpers shared by the source adapters: safe access to untyped JSON, cursors, media detection. */
+
+export type Json = Record<string, unknown>;
+
+export function asRecord(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+export function asArray(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+/** A string or number field as a string; undefined for anything else or an empty string. */
+export function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+export function num(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Words in a Weibo `verified_reason` or an account name that mark a journalist or a news outlet. */
+export const MEDIA_REASON = /记者|日报|晚报|早报|新闻|媒体|电视台|广播|杂志|报社|财经网|通讯社/;
+
+/** True when `name` is one of the watched institutions' own names or aliases (their accounts are not media). */
+export function isInstitutionAccount(name: string, watchlist: Institution[]): boolean {
+  return watchlist.some((inst) => inst.aliases.some((alias) => name.startsWith(alias)) || name.startsWith(inst.name));
+}
+
+export interface CursorCut {
+  posts: RawPost[];
+  /** True when the page reached what the previous run had already stored: stop paging. */
+  reached: boolean;
+}
+
+/**
+ * Drops posts the previous run already stored and says whether paging should stop. Posts published
+ * at the same instant as the cursor are kept (ids differ; storage is idempotent), older ones dropped.
+ */
+export function applyCursor(posts: RawPost[], cursor: SourceContext['cursor']): CursorCut {
+  if (!cursor || (!cursor.lastId && !cursor.lastPublishedAt)) return { posts, reached: false };
+  const last = cursor.lastPublishedAt ? Date.parse(cursor.lastPublishedAt) : Number.NaN;
+  let reached = false;
+  const kept = posts.filter((p) => {
+    if (cursor.lastId !== undefined && p.nativeId === cursor.lastId) {
+      reached = true;
+      return false;
+    }
+    const at = Date.parse(p.publishedAt);
+    if (!Number.isNaN(last) && at <= last) {
+      reached = true;
+      return at === last;
+    }
+    return true;
+  });
+  return { posts: kept, reached };
+}
+
+export interface CookieCapableFetcher extends Fetcher {
+  setCookies?(cookies: Array<{ name: string; value: string; domain: string; path?: string }>): Promise<void>;
+}
+
+/** Visits url with the browser and puts the cookies it set into the fetcher's jar (or returns a Cookie header). */
+export async function harvestInto(browser: BrowserFetcher, fetcher: CookieCapableFetcher, url: string): Promise<string | undefined> {
+  const cookies = await browser.harvestCookies(url);
+  if (typeof fetcher.setCookies === 'function') {
+    await fetcher.setCookies(cookies);
+    return undefined;
+  }
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** Normalised containment check for sources whose search is fuzzy or that have no search at all. */
+export function mentions(text: string, query: string): boolean {
+  if (query === '*' || query.trim() === '') return true;
+  const hay = text.normalize('NFKC');
+  return query
+    .normalize('NFKC')
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
+}
+
+export function baseOf(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** A news outlet as an author: keyed by its name, always media. */
+export function outlet(name: string): RawPost['author'] {
+  return { key: name, name, isMedia: true };
+}
