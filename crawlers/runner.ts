@@ -1,0 +1,266 @@
+import type { SourceConfig } from '../config/schema.js';
+import type { MessageBus } from '../lib/bus.js';
+import type { Clock } from '../lib/clock.js';
+import type { Mention, RawPost, SourceHealth } from '../lib/domain.js';
+import { BlockedError, errorMessage, NonRetryableError, NotFoundError } from '../lib/errors.js';
+import { mentionId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { Store } from '../store/store.js';
+import { contentHash } from './core/text.js';
+import type { BrowserFetcher, Fetcher, SourceAdapter, SourceContext } from './types.js';
+
+/** The part of the Store the runner uses. */
+export type RunnerStore = Pick<Store, 'upsertMentions' | 'getCursor' | 'setCursor' | 'getSourceHealth' | 'saveSourceHealth'>;
+
+export interface RunSummary {
+  source: string;
+  /** Posts the adapter returned (after dedup within the run). */
+  fetched: number;
+  /** Mentions with a new id. */
+  stored: number;
+  /** Posts already known (same id or same content) or repeated within the run. */
+  duplicates: number;
+  /** Items (or whole pages) that failed to parse and were skipped. */
+  malformed: number;
+  /** Posts dropped by the relevance filter. */
+  filtered: number;
+  pages: number;
+  blocked: boolean;
+  error?: string;
+}
+
+export interface CrawlRunnerDeps {
+  store: RunnerStore;
+  adapters: Map<string, SourceAdapter>;
+  sourceConfigs: Record<string, SourceConfig>;
+  fetcherFor(sourceId: string): Fetcher & { setCookies?(cookies: Array<{ name: string; value: string; domain: string }>): Promise<void> };
+  browser?: BrowserFetcher;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  bus?: MessageBus;
+  queriesFor(sourceId: string): string[];
+  /** Relevance filter (e.g. mentions a watched institution); posts failing it are not stored. */
+  filter?: (post: RawPost) => boolean;
+  /** Called with the ids of fresh mentions (new id and new content) after they were stored. */
+  onStored: (mentionIds: string[]) => Promise<void>;
+}
+
+export interface CrawlRunner {
+  runSource(sourceId: string): Promise<RunSummary>;
+}
+
+function emptyHealth(source: string): SourceHealth {
+  return { source, status: 'idle', consecutiveFailures: 0, itemsFetched: 0, itemsMalformed: 0, running: false };
+}
+
+/** A RawPost as adapters must deliver it; anything else counts as malformed. */
+function isValidPost(post: RawPost): boolean {
+  return (
+    typeof post?.nativeId === 'string' &&
+    post.nativeId.length > 0 &&
+    typeof post.text === 'string' &&
+    (post.text.trim().length > 0 || (post.title ?? '').trim().length > 0) &&
+    typeof post.publishedAt === 'string' &&
+    !Number.isNaN(Date.parse(post.publishedAt)) &&
+    typeof post.author === 'object' &&
+    post.author !== null
+  );
+}
+
+/**
+ * Runs one source: pages through each query until it reaches posts stored before (the cursor),
+ * stores the new posts, and only then advances the cursor, so a crash between fetch and store
+ * loses nothing and re-fetching is idempotent. Blocks cool the source down; other failures are
+ * counted in the source health.
+ */
+export function createCrawlRunner(deps: CrawlRunnerDeps): CrawlRunner {
+  const log = deps.log.child({ component: 'crawler' });
+
+  async function saveHealth(health: SourceHealth): Promise<void> {
+    try {
+      await deps.store.saveSourceHealth(health);
+    } catch (err) {
+      log.warn('cannot save source health', { source: health.source, error: errorMessage(err) });
+    }
+    deps.bus?.publish({ type: 'source.health', health: { ...health } });
+  }
+
+  function countItems(source: string, result: string, n: number): void {
+    if (n > 0) deps.metrics?.crawlItems.inc({ source, result }, n);
+  }
+
+  async function runSource(sourceId: string): Promise<RunSummary> {
+    const adapter = deps.adapters.get(sourceId);
+    const config = deps.sourceConfigs[sourceId];
+    if (!adapter || !config) throw new NotFoundError('source', sourceId);
+    const summary: RunSummary = { source: sourceId, fetched: 0, stored: 0, duplicates: 0, malformed: 0, filtered: 0, pages: 0, blocked: false };
+    const health = (await deps.store.getSourceHealth(sourceId)) ?? emptyHealth(sourceId);
+    const startedAt = deps.clock.now();
+
+    if (health.blockedUntil && Date.parse(health.blockedUntil) > startedAt.getTime()) {
+      log.info('source cooling down, run skipped', { source: sourceId, blockedUntil: health.blockedUntil });
+      return { ...summary, blocked: true, error: `blocked until ${health.blockedUntil}` };
+    }
+
+    health.running = true;
+    health.lastRunAt = startedAt.toISOString();
+    await saveHealth(health);
+
+    const fetcher = deps.fetcherFor(sourceId);
+    const seen = new Set<string>();
+    let cookiesRefreshed = false;
+    try {
+      for (const query of deps.queriesFor(sourceId)) {
+        const cursor = await deps.store.getCursor(sourceId, query);
+        const ctx: SourceContext = {
+          fetcher,
+          browser: deps.browser,
+          clock: deps.clock,
+          cursor: cursor ? { lastId: cursor.lastId, lastPublishedAt: cursor.lastPublishedAt } : undefined,
+        };
+        const knownAt = cursor?.lastPublishedAt ? Date.parse(cursor.lastPublishedAt) : Number.NEGATIVE_INFINITY;
+        const posts: RawPost[] = [];
+        let reachedKnown = false;
+        let complete = false;
+        let failure: unknown;
+        let page: number | string | undefined;
+        try {
+          for (let n = 0; n < config.maxPages; n++) {
+            let result: Awaited<ReturnType<SourceAdapter['fetchPage']>>;
+            try {
+              result = await adapter.fetchPage(query, page, ctx);
+            } catch (err) {
+              // One browser cookie refresh per run (Weibo visitor cookies), then the block stands.
+              if (!(err instanceof BlockedError) || cookiesRefreshed || !(await refreshCookies(sourceId, config, fetcher))) throw err;
+              cookiesRefreshed = true;
+              result = await adapter.fetchPage(query, page, ctx);
+            }
+            summary.pages++;
+            summary.malformed += result.malformed;
+            for (const post of result.posts) {
+              if (!isValidPost(post)) {
+                summary.malformed++;
+                log.warn('malformed post skipped', { source: sourceId, query, nativeId: post?.nativeId });
+                continue;
+              }
+              if (cursor && (post.nativeId === cursor.lastId || Date.parse(post.publishedAt) <= knownAt)) reachedKnown = true;
+              if (seen.has(post.nativeId)) {
+                summary.duplicates++;
+                continue;
+              }
+              seen.add(post.nativeId);
+              posts.push(post);
+            }
+            if (result.malformed > 0) log.warn('malformed items skipped', { source: sourceId, query, page: page ?? 1, count: result.malformed });
+            page = result.nextPage;
+            if (reachedKnown || page === undefined || result.posts.length === 0) break;
+          }
+          complete = true;
+        } catch (err) {
+          if (err instanceof NonRetryableError) {
+            // A malformed page: skip it, count it, keep what was fetched, go on with the next query.
+            summary.malformed++;
+            log.warn('malformed page skipped', { source: sourceId, query, page: page ?? 1, error: errorMessage(err) });
+          } else failure = err;
+        }
+        summary.fetched += posts.length;
+        // Store first; the cursor only moves once the store has the posts and paging finished normally.
+        const fresh = await storePosts(sourceId, query, posts, summary);
+        if (complete && failure === undefined) await advanceCursor(sourceId, query, posts, cursor);
+        await notifyStored(sourceId, fresh);
+        if (failure !== undefined) throw failure;
+      }
+      health.status = 'ok';
+      health.lastSuccessAt = deps.clock.now().toISOString();
+      health.consecutiveFailures = 0;
+      health.blockedUntil = undefined;
+      log.info('source run finished', { ...summary });
+    } catch (err) {
+      const now = deps.clock.now();
+      health.lastErrorAt = now.toISOString();
+      health.lastError = errorMessage(err);
+      summary.error = errorMessage(err);
+      if (err instanceof BlockedError) {
+        const cooldownMs = Math.max(config.cooldownMinutes * 60_000, err.cooldownMs ?? 0);
+        health.status = 'blocked';
+        health.blockedUntil = new Date(now.getTime() + cooldownMs).toISOString();
+        summary.blocked = true;
+        deps.metrics?.blockEvents.inc({ source: sourceId });
+        log.warn('source blocked', { source: sourceId, cooldownMs, blockedUntil: health.blockedUntil, reason: errorMessage(err) });
+      } else {
+        health.status = 'failing';
+        health.consecutiveFailures++;
+        log.warn('source run failed', { source: sourceId, consecutiveFailures: health.consecutiveFailures, error: errorMessage(err) });
+      }
+    } finally {
+      health.running = false;
+      health.itemsFetched += summary.fetched;
+      health.itemsMalformed += summary.malformed;
+      countItems(sourceId, 'malformed', summary.malformed);
+      await saveHealth(health);
+    }
+    return summary;
+  }
+
+  /** Stored mentions are safe even if this fails: the pipeline's crash recovery finds unprocessed ones. */
+  async function notifyStored(sourceId: string, fresh: string[]): Promise<void> {
+    if (fresh.length === 0) return;
+    try {
+      await deps.onStored(fresh);
+    } catch (err) {
+      log.warn('onStored failed; mentions stay queued for recovery', { source: sourceId, count: fresh.length, error: errorMessage(err) });
+    }
+  }
+
+  /** Returns the ids of fresh mentions. */
+  async function storePosts(sourceId: string, query: string, posts: RawPost[], summary: RunSummary): Promise<string[]> {
+    const kept = deps.filter ? posts.filter((p) => deps.filter?.(p)) : posts;
+    const filtered = posts.length - kept.length;
+    summary.filtered += filtered;
+    countItems(sourceId, 'filtered', filtered);
+    if (kept.length === 0) return [];
+    const fetchedAt = deps.clock.now().toISOString();
+    const mentions: Mention[] = kept.map((post) => ({
+      ...post,
+      source: sourceId,
+      query: post.query ?? (query === '*' ? undefined : query),
+      id: mentionId(sourceId, post.nativeId),
+      fetchedAt,
+      contentHash: contentHash(`${post.title ?? ''}${post.text}`),
+    }));
+    const result = await deps.store.upsertMentions(mentions);
+    summary.stored += result.inserted.length;
+    summary.duplicates += mentions.length - result.fresh.length;
+    countItems(sourceId, 'stored', result.inserted.length);
+    countItems(sourceId, 'duplicate', mentions.length - result.fresh.length);
+    return result.fresh;
+  }
+
+  async function advanceCursor(sourceId: string, query: string, posts: RawPost[], previous: Awaited<ReturnType<RunnerStore['getCursor']>>): Promise<void> {
+    let newest: RawPost | undefined;
+    for (const p of posts) if (!newest || Date.parse(p.publishedAt) > Date.parse(newest.publishedAt)) newest = p;
+    if (!newest) return;
+    const newestAt = new Date(newest.publishedAt).toISOString();
+    if (previous?.lastPublishedAt && Date.parse(previous.lastPublishedAt) >= Date.parse(newestAt)) return;
+    await deps.store.setCursor({ source: sourceId, query, lastId: newest.nativeId, lastPublishedAt: newestAt, updatedAt: deps.clock.now().toISOString() });
+  }
+
+  /** On a block, a source with a browser may get fresh visitor cookies once per run. */
+  async function refreshCookies(sourceId: string, config: SourceConfig, fetcher: ReturnType<CrawlRunnerDeps['fetcherFor']>): Promise<boolean> {
+    if (!deps.browser || !fetcher.setCookies || config.kind !== 'weibo') return false;
+    try {
+      const cookies = await deps.browser.harvestCookies(config.baseUrl);
+      if (cookies.length === 0) return false;
+      await fetcher.setCookies(cookies);
+      log.warn('blocked, retrying once with browser cookies', { source: sourceId, cookies: cookies.length });
+      return true;
+    } catch (err) {
+      log.warn('cookie refresh failed', { source: sourceId, error: errorMessage(err) });
+      return false;
+    }
+  }
+
+  return { runSource };
+}
