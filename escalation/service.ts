@@ -206,6 +206,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     });
     let c: Case | undefined = existing ? withStats({ ...existing, history: [...existing.history] }, event) : undefined;
     const labels: string[] = [];
+    let breached = false;
 
     for (const d of decisions) {
       if (d.type === 'open') {
@@ -274,7 +275,8 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           ...inform.flatMap((r) =>
             notificationsFor(x, 'informed', d.to, recipientsFor(config.escalation, r), now, { reason: rule?.label, keyKind: 'informed', complainants }),
           ),
-          ...(told.has(previousOwner)
+          // After a breach the previous owner already got the breach notice.
+          ...(told.has(previousOwner) || breached
             ? []
             : notificationsFor(x, 'promoted', d.to, recipientsFor(config.escalation, previousOwner), now, {
                 fromTier: d.from,
@@ -307,6 +309,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         labels.push(d.type);
       } else if (d.type === 'breach' && c) {
         c = { ...c, breachedTiers: [...c.breachedTiers, d.tier] };
+        breached = true;
         history.push(audit('breach', d.tier, d.reason, d.ruleId, false, { next: d.next ?? d.nextRole ?? null }));
         const owner = c.owner;
         const targets = dedupeTargets([
