@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MINUTE } from '../../../lib/clock.js';
-import type { Case } from '../../../lib/domain.js';
+import type { Case, Event } from '../../../lib/domain.js';
+import { analysis, mention } from '../store/fixtures.js';
 import { type Harness, harness, makeEvent, outbox, T0 } from './helpers.js';
 
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * MINUTE).toISOString();
@@ -178,5 +179,56 @@ describe('escalation service (real SQLite store)', () => {
       c.history.map((x) => `${x.type}:${x.tier}`),
       ['opened:L1', 'promoted:L2'],
     );
+  });
+});
+
+describe('escalation service with stored mentions', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+  afterEach(async () => {
+    await h.store.close();
+  });
+
+  async function complain(n: number, author: string, publishedAt: string): Promise<Event> {
+    const m = mention({
+      source: 'heimao',
+      sourceType: 'complaint',
+      nativeId: `17${n}`,
+      author,
+      text: `示例银行信用卡年费未经同意扣款${n}次，客服不处理😡`,
+      publishedAt,
+    });
+    await h.store.upsertMentions([m]);
+    const e = await h.store.completeMention(
+      m.id,
+      analysis(m, { tokens: ['信用卡', '年费', '扣款'], institution: 'example_bank', topics: ['fees'] }),
+      'e_window',
+      publishedAt,
+    );
+    assert.ok(e);
+    return e;
+  }
+
+  it('counts the early-warning window over distinct complainants in the last 2 h and cites the posts', async () => {
+    await h.store.saveEvent({ ...makeEvent({ id: 'e_window' }), firstSeenAt: at(-300), lastSeenAt: at(-300) });
+    h.clock.set(at(0));
+    let e: Event | undefined;
+    // Four complainants five hours ago, one of them posting twice, and one in the last two hours.
+    for (const [i, a] of ['a1', 'a2', 'a3', 'a4', 'a4'].entries()) e = await complain(i, a, at(-300 + i));
+    e = await complain(10, 'b1', at(-60));
+    const c = (await h.service.onEventUpdated(e!))!;
+    assert.equal(e!.distinctComplainants, 5);
+    assert.deepEqual(
+      c.history.map((x) => x.type),
+      ['opened'],
+      '5 complainants overall but only 1 within 2 h: no warning',
+    );
+    assert.equal((c.history[0]!.data!.mentionIds as string[]).length, 6);
+    for (const [i, a] of ['b2', 'b3', 'b4', 'b5'].entries()) e = await complain(20 + i, a, at(-30 + i));
+    const warned = (await h.service.onEventUpdated(e!))!;
+    assert.deepEqual([warned.tier, warned.history.map((x) => x.type)], ['L1', ['opened', 'early_warning']]);
+    assert.match(warned.history[1]!.reason!, /ew_complaints_climbing: 9 distinct complainants \(5 within 2h\)/);
   });
 });
