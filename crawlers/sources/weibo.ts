@@ -154,12 +154,16 @@ export class WeiboAdapter implements SourceAdapter {
     const posts: RawPost[] = [];
     let malformed = page1.broken;
     let expand = this.config.expandLongText;
+    const seen = new Set<string>();
     for (const mblog of page1.mblogs) {
       const post = parseMblog(mblog, { source: this.id, query, clock: ctx.clock, baseUrl: this.config.baseUrl, watchlist: this.watchlist });
       if (!post) {
         malformed += 1;
         continue;
       }
+      // The same post can appear twice on a page (a plain card and inside a card group).
+      if (seen.has(post.nativeId)) continue;
+      seen.add(post.nativeId);
       if (expand && mblog.isLongText === true) {
         try {
           const full = await this.longText(post.nativeId, ctx);
