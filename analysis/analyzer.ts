@@ -112,6 +112,16 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       institutions = targeted.hits;
       primary = targeted.primary;
     }
+    // `@招商银行信用卡中心` handles were taken out of the text by normalize; they name the addressee.
+    if (n.mentions.length > 0) {
+      for (const handle of n.mentions) {
+        for (const h of matcher.match(handle)) {
+          if (institutions.some((x) => x.id === h.id)) continue;
+          institutions = [...institutions, { ...h, sentiment: pred.label }];
+        }
+      }
+      primary = (institutions.find((h) => h.sentiment === 'negative') ?? institutions[0])?.id;
+    }
     const topicHits = topics.classify(text);
     return { n, text, tokens, pred, institutions, primary, topicHits };
   }

@@ -14,6 +14,7 @@ const PER_KEY = 24;
 /** Key terms kept per event (the union of its mentions' terms, most frequent first). */
 const EVENT_TERMS = 16;
 const TITLE_MAX = 60;
+const NEAR_DUPLICATE = 3;
 
 interface Entry {
   event: Event;
@@ -156,13 +157,16 @@ export function createClusterer(config: Config['analysis'], deps: ClustererDeps 
     const topicIds = analysis.topics.map((t) => t.id);
     for (const c of cands) {
       const d = hamming(c.event.simhash, analysis.simhash);
-      if (d <= maxDistance && d < nearestDist) {
+      const sharesTopic = topicIds.some((t) => c.topicCounts.has(t));
+      let shared = 0;
+      for (const k of analysis.keyTerms) if (c.termCounts.has(k)) shared++;
+      // Short posts about one bank have close SimHashes by chance: beyond near-duplicates (≤ 3 bits),
+      // a SimHash join also needs a shared topic or key term.
+      if (d <= maxDistance && d < nearestDist && (d <= NEAR_DUPLICATE || sharesTopic || shared > 0)) {
         nearest = c;
         nearestDist = d;
       }
-      if (!topicIds.some((t) => c.topicCounts.has(t))) continue;
-      let shared = 0;
-      for (const k of analysis.keyTerms) if (c.termCounts.has(k)) shared++;
+      if (!sharesTopic) continue;
       if (shared >= 2 && shared > overlapScore) {
         overlap = c;
         overlapScore = shared;

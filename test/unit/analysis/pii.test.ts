@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { idCardCheckChar, isValidIdCard, luhnValid, maskPii } from '../../../analysis/pii.js';
+
+/** A valid 18-digit ID number: region + birth date + sequence + computed check char. */
+function idNumber(first17: string): string {
+  return first17 + idCardCheckChar(first17);
+}
+/** Appends the Luhn check digit. */
+function card(prefix: string): string {
+  for (let d = 0; d <= 9; d++) if (luhnValid(prefix + d)) return prefix + d;
+  throw new Error('unreachable');
+}
+function breakCheck(n: string): string {
+  const last = n.at(-1)!;
+  return n.slice(0, -1) + (last === '1' ? '2' : '1');
+}
+
+describe('analysis/pii', () => {
+  const id = idNumber('44030519851201231');
+  const idX = (() => {
+    for (let i = 100; i < 999; i++) {
+      const v = idNumber(`11010119900101${i}`);
+      if (v.endsWith('X')) return v;
+    }
+    throw new Error('no X id');
+  })();
+  const card16 = card('622202100112345');
+  const card19 = card('621700000000123456');
+
+  it('validates ID numbers (MOD 11-2) and card numbers (Luhn)', () => {
+    assert.equal(isValidIdCard(id), true);
+    assert.equal(isValidIdCard(breakCheck(id)), false);
+    assert.equal(isValidIdCard(idX), true);
+    assert.equal(isValidIdCard('440305851201231'), true, 'legacy 15-digit');
+    assert.equal(isValidIdCard('440305851341231'), false, 'month 13');
+    assert.equal(luhnValid(card16), true);
+    assert.equal(luhnValid(breakCheck(card16)), false);
+  });
+
+  it('masks phones (with +86, spaces, dashes, full-width digits)', () => {
+    assert.equal(maskPii('电话13812345678，速回').text, '电话138****5678，速回');
+    assert.equal(maskPii('请拨+86 138-1234-5678').text, '请拨+86 138****5678');
+    assert.equal(maskPii('手机：１３９１２３４５６７８').text, '手机：139****5678');
+    assert.equal(maskPii('号码 159 1234 5678 打不通').found.phone, 1);
+  });
+
+  it('masks valid ID and card numbers, keeps first 6 + last 4 of IDs and the last 4 of cards', () => {
+    const r = maskPii(`身份证${id}，卡号${card16.replace(/(\d{4})(?=\d)/g, '$1 ')}，另一张${card19}，身份证${idX.toLowerCase()}`);
+    assert.deepEqual(r.found, { phone: 0, idCard: 2, bankCard: 2, email: 0 });
+    assert.ok(r.text.includes(`身份证${id.slice(0, 6)}********${id.slice(-4)}`));
+    assert.ok(r.text.includes(`卡号************${card16.slice(-4)}`));
+    assert.ok(r.text.includes(`另一张${'*'.repeat(15)}${card19.slice(-4)}`));
+    assert.ok(!r.text.includes(id) && !r.text.includes(card19));
+  });
+
+  it('leaves order ids, amounts, dates and checksum failures alone', () => {
+    const text = `订单号${breakCheck(card16)}，金额1380元，时间2025-11-22 10:30，流水12345678901234567，身份证${breakCheck(id)}，编号10012345678`;
+    const r = maskPii(text);
+    assert.equal(r.text, text);
+    assert.deepEqual(r.found, { phone: 0, idCard: 0, bankCard: 0, email: 0 });
+  });
+
+  it('masks e-mail addresses', () => {
+    const r = maskPii('联系我 zhangsan.88@qq.com 或 Li_Si@example.com.cn');
+    assert.equal(r.text, '联系我 z***@qq.com 或 L***@example.com.cn');
+    assert.equal(r.found.email, 2);
+  });
+});

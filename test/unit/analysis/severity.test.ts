@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { createSeverityScanner, largestAmount, parseChineseNumber } from '../../../analysis/severity.js';
+
+const scanner = createSeverityScanner();
+
+describe('analysis/severity', () => {
+  it('parses basic Chinese numerals', () => {
+    assert.equal(parseChineseNumber('一万五千'), 15000);
+    assert.equal(parseChineseNumber('一万五'), 15000);
+    assert.equal(parseChineseNumber('两千五'), 2500);
+    assert.equal(parseChineseNumber('十二'), 12);
+    assert.equal(parseChineseNumber('一百零五'), 105);
+    assert.equal(parseChineseNumber('一亿两千万'), 120_000_000);
+    assert.equal(parseChineseNumber('三块'), undefined);
+  });
+
+  it('finds the largest money amount in yuan and ignores non-money numbers', () => {
+    assert.equal(largestAmount('被扣了2.3万元，还有手续费35块'), 23000);
+    assert.equal(largestAmount('年费¥1,380'), 1380);
+    assert.equal(largestAmount('一万五千元就这么没了'), 15000);
+    assert.equal(largestAmount('理财亏了3万'), 30000);
+    assert.equal(largestAmount('博主有3万粉丝，十万火急'), undefined);
+    assert.equal(largestAmount('排队2小时，等了30分钟'), undefined);
+    assert.equal(largestAmount('￥ 12,000.50 和 680元'), 12000.5);
+  });
+
+  it('detects regulators, collective action, run rumours and reach', () => {
+    const s = scanner.scan('已经打了12378，向金融监管总局和银保监投诉，维权群里上百名受害者，听说银行要倒闭了，取不出钱', {
+      author: { key: 'a', name: 'a', isMedia: false, followers: 1200 },
+      metrics: { reposts: 30, comments: 15, likes: 900 },
+    });
+    assert.equal(s.regulatorMentioned, true);
+    assert.deepEqual(s.regulators, ['12378', '国家金融监督管理总局', '银保监会']);
+    assert.equal(s.collectiveAction, true);
+    assert.equal(s.runRumour, true);
+    assert.equal(s.reach, 1245);
+  });
+
+  it('stays quiet on an ordinary complaint and on negated rumours', () => {
+    const s = scanner.scan('信用卡客服电话打不通，订单号1237812345，银行不会倒闭的放心');
+    assert.equal(s.regulatorMentioned, false);
+    assert.equal(s.collectiveAction, false);
+    assert.equal(s.runRumour, false);
+    assert.equal(s.amount, undefined);
+    assert.equal(s.reach, 0);
+    assert.equal(scanner.scan('30多名储户联名写信').collectiveAction, true);
+    assert.equal(scanner.scan('央行降准0.5个百分点').regulators[0], '中国人民银行');
+  });
+});
