@@ -1,0 +1,121 @@
+import type { Config, Institution, SourceConfig } from '../config/schema.js';
+import type { MessageBus } from '../lib/bus.js';
+import type { Clock } from '../lib/clock.js';
+import type { RawPost } from '../lib/domain.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import { type CoreFetcher, createFetcher, defaultHostPacer, type HostPacer, type Sleep } from './core/http.js';
+import { type CrawlRunner, createCrawlRunner, type RunnerStore } from './runner.js';
+import { type CrawlScheduler, type CronLike, createCrawlScheduler } from './scheduler.js';
+import { createAdapter } from './sources/index.js';
+import type { BrowserFetcher, SourceAdapter } from './types.js';
+
+/** Feeds have no keyword search: one run fetches the whole feed with query `*`. */
+const FEED_KINDS = new Set<SourceConfig['kind']>(['rss', 'sina-roll', 'cls']);
+
+export interface CrawlersDeps {
+  store: RunnerStore;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  bus?: MessageBus;
+  browser?: BrowserFetcher;
+  filter?: (post: RawPost) => boolean;
+  onStored: (mentionIds: string[]) => Promise<void>;
+  /** Defaults to the process-wide pacer, so every source hitting one host shares its budget. */
+  pacer?: HostPacer;
+  /** Test seams. */
+  sleep?: Sleep;
+  cron?: CronLike;
+  env?: Record<string, string | undefined>;
+}
+
+export interface Crawlers {
+  runner: CrawlRunner;
+  scheduler: CrawlScheduler;
+  /** Enabled sources only, by id. */
+  adapters: Map<string, SourceAdapter>;
+  fetchers: Map<string, CoreFetcher>;
+  queriesFor(sourceId: string): string[];
+  close(): Promise<void>;
+}
+
+/** Keyword queries of a source: configured ones, else the watchlist names and first aliases (feeds: `*`). */
+export function queriesForSource(source: SourceConfig, watchlist: Institution[]): string[] {
+  if (source.queries.length > 0) return [...new Set(source.queries)];
+  if (FEED_KINDS.has(source.kind)) return ['*'];
+  const queries: string[] = [];
+  for (const inst of watchlist) {
+    queries.push(inst.name);
+    if (inst.aliases[0]) queries.push(inst.aliases[0]);
+  }
+  return [...new Set(queries)];
+}
+
+/** Wires adapters, one fetcher per source, the runner and the scheduler for every enabled source. */
+export function createCrawlers(config: Config, deps: CrawlersDeps): Crawlers {
+  const env = deps.env ?? process.env;
+  const pacer = deps.pacer ?? defaultHostPacer;
+  const sourceConfigs: Record<string, SourceConfig> = {};
+  const adapters = new Map<string, SourceAdapter>();
+  const fetchers = new Map<string, CoreFetcher>();
+  const queries = new Map<string, string[]>();
+
+  for (const [id, source] of Object.entries(config.crawl.sources)) {
+    if (!source.enabled) continue;
+    sourceConfigs[id] = source;
+    adapters.set(id, createAdapter(id, source, config.watchlist));
+    queries.set(id, queriesForSource(source, config.watchlist));
+    const cookie = source.cookie ?? (source.cookieEnv ? env[source.cookieEnv] : undefined);
+    fetchers.set(
+      id,
+      createFetcher({
+        sourceId: id,
+        requestsPerMinute: source.requestsPerMinute,
+        jitter: source.jitter,
+        timeoutMs: source.timeoutMs,
+        userAgent: source.kind === 'weibo' ? config.crawl.mobileUserAgent : config.crawl.userAgent,
+        cookie: cookie || undefined,
+        proxy: source.proxy,
+        clock: deps.clock,
+        log: deps.log,
+        metrics: deps.metrics,
+        pacer,
+        sleep: deps.sleep,
+      }),
+    );
+  }
+
+  const queriesFor = (id: string) => queries.get(id) ?? [];
+  const runner = createCrawlRunner({
+    store: deps.store,
+    adapters,
+    sourceConfigs,
+    fetcherFor: (id) => {
+      const f = fetchers.get(id);
+      if (!f) throw new Error(`no fetcher for source ${id}`);
+      return f;
+    },
+    browser: deps.browser,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    bus: deps.bus,
+    queriesFor,
+    filter: deps.filter,
+    onStored: deps.onStored,
+  });
+  const scheduler = createCrawlScheduler({ runner, sourceConfigs, log: deps.log, clock: deps.clock, cron: deps.cron });
+
+  return {
+    runner,
+    scheduler,
+    adapters,
+    fetchers,
+    queriesFor,
+    async close() {
+      scheduler.stop();
+      await Promise.all([...fetchers.values()].map((f) => f.close()));
+    },
+  };
+}
