@@ -111,7 +111,7 @@ export function monthBounds(month: string): { from: string; to: string } {
 /** `YYYY-MM-DD` → the day's bounds in Asia/Shanghai as UTC ISO instants. */
 export function dayBounds(date: string): { from: string; to: string } {
   const from = new Date(`${date}T00:00:00${SHANGHAI_OFFSET}`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(from.getTime())) throw new RangeError(`invalid date ${date}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(from.getTime()) || shanghaiDate(from) !== date) throw new RangeError(`invalid date ${date}`);
   return { from: from.toISOString(), to: new Date(from.getTime() + DAY).toISOString() };
 }
 
