@@ -72,21 +72,21 @@ export function renderMessage(m: MessageInput): { subject: string; body: string 
   const c = m.case;
   const deadline = c.deadlineAt ? `${formatShanghai(c.deadlineAt)}（北京时间）` : '—';
   const subject = `【舆情${tierText(c.tier)}】${m.institutionName}：${c.title}｜${headline(m)}`;
-  const lines = [
+  const lines: Array<string | undefined> = [
     `### ${headline(m)}`,
     '',
-    m.names && m.names.length > 0 ? `${m.names.map((n) => `@${n}`).join(' ')}` : '',
+    m.names && m.names.length > 0 ? m.names.map((n) => `@${n}`).join(' ') : undefined,
     `- **级别**：${tierText(c.tier)}`,
     `- **机构**：${m.institutionName}`,
     `- **问题**：${c.title}`,
     `- **提及数**：${c.mentionCount}　**投诉人数**：${m.complainants ?? c.distinctAuthors}　**媒体报道**：${c.mediaCount}`,
     `- **负责部门**：${ROLE_LABELS[c.owner]}${c.assignee ? `（${c.assignee}）` : ''}`,
-    m.expectedAction ? `- **要求**：${m.expectedAction}` : '',
+    m.expectedAction ? `- **要求**：${m.expectedAction}` : undefined,
     `- **处置时限**：${deadline}`,
-    c.ackDueAt && c.state === 'open' ? `- **受理时限**：${formatShanghai(c.ackDueAt)}（北京时间）` : '',
-    m.reason ? `- **触发原因**：${m.reason}` : '',
+    c.ackDueAt && c.state === 'open' ? `- **受理时限**：${formatShanghai(c.ackDueAt)}（北京时间）` : undefined,
+    m.reason ? `- **触发原因**：${m.reason}` : undefined,
     '',
     `[查看案件](${caseLink(m.publicUrl, c.id)})`,
   ];
-  return { subject, body: lines.filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== '')).join('\n') };
+  return { subject, body: lines.filter((l) => l !== undefined).join('\n') };
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { MessageBus } from '../lib/bus.js';
-import { type Clock, HOUR, iso, MINUTE } from '../lib/clock.js';
+import { type Clock, formatShanghai, HOUR, iso, MINUTE } from '../lib/clock.js';
 import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole, Tier } from '../lib/domain.js';
 import { ConflictError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -8,7 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { CaseChange, MentionView, Store } from '../store/store.js';
 import { type EventFacts, evaluate } from './engine.js';
-import { type MessageKind, RESPONSE_LABELS, renderMessage } from './messages.js';
+import { type MessageKind, RESPONSE_LABELS, ROLE_LABELS, renderMessage, tierText } from './messages.js';
 import { managersFor, type Recipient, recipientsFor, unroutedRoles } from './recipients.js';
 import { expectedResponse, findRule, governingRule, type Rule, type RuleSet } from './rules.js';
 import type { Decision } from './types.js';
@@ -129,7 +129,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     extra: { fromTier?: Tier; reason?: string; ruleLabel?: string; keyKind?: string; complainants?: number },
   ): Notification[] {
     const rule = governingRule(rules, c.ruleId, c.tier);
-    const expected = kind === 'opened' || kind === 'promoted' || kind === 'ack_reminder' ? RESPONSE_LABELS[expectedResponse(rule, c.tier)] : undefined;
+    const expected = kind === 'opened' || kind === 'ack_reminder' || kind === 'ack_manager' ? RESPONSE_LABELS[expectedResponse(rule, c.tier)] : undefined;
     return targets.map((t) => {
       const { subject, body } = renderMessage({
         kind,
@@ -160,7 +160,13 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
   }
 
   function dedupeTargets(list: Recipient[]): Recipient[] {
-    return [...new Map(list.map((r) => [`${r.channel}:${r.recipient}`, r])).values()];
+    const out = new Map<string, Recipient>();
+    for (const r of list) {
+      const key = `${r.channel}:${r.recipient}`;
+      const prior = out.get(key);
+      out.set(key, prior ? { ...prior, names: [...new Set([...prior.names, ...r.names])] } : r);
+    }
+    return [...out.values()];
   }
 
   function withStats(c: Case, event: Event | undefined): Case {
@@ -295,7 +301,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         pending.push((x) =>
           notificationsFor(x, 'early_warning', tier, recipientsFor(config.escalation, owner), now, {
             ruleLabel: rule?.label,
-            reason: d.reason,
+            reason: `投诉人数已达 ${complainants}${rule?.trigger.windowHours ? `（近 ${rule.trigger.windowHours} 小时内快速上升）` : ''}，尚未达到中度标准，请提前准备口径`,
             keyKind: `early_warning.${d.ruleId}`,
             complainants,
           }),
@@ -305,7 +311,8 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         history.push(audit(d.type, d.tier, d.reason, c.ruleId, false));
         const owner = c.owner;
         const targets = d.type === 'ack_reminder' ? recipientsFor(config.escalation, owner) : managersFor(config.escalation, owner);
-        pending.push((x) => notificationsFor(x, d.type, d.tier, targets, now, { reason: d.reason, complainants }));
+        const zh = `受理时限 ${c.ackDueAt ? formatShanghai(c.ackDueAt) : ''} 已过，${ROLE_LABELS[owner]}仍未受理`;
+        pending.push((x) => notificationsFor(x, d.type, d.tier, targets, now, { reason: zh, complainants }));
         labels.push(d.type);
       } else if (d.type === 'breach' && c) {
         c = { ...c, breachedTiers: [...c.breachedTiers, d.tier] };
@@ -317,7 +324,9 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           ...managersFor(config.escalation, owner),
           ...(d.nextRole ? [...recipientsFor(config.escalation, d.nextRole), ...managersFor(config.escalation, d.nextRole)] : []),
         ]);
-        pending.push((x) => notificationsFor(x, 'breach', d.tier, targets, now, { fromTier: d.tier, reason: d.reason, complainants }));
+        const missed = RESPONSE_LABELS[expectedResponse(governingRule(rules, c.ruleId, d.tier), d.tier)];
+        const zh = `${tierText(d.tier)} 处置时限 ${c.deadlineAt ? formatShanghai(c.deadlineAt) : ''} 已过，未完成「${missed}」${d.next ? `，升级为 ${tierText(d.next)}` : d.nextRole ? `，已通知${ROLE_LABELS[d.nextRole]}` : ''}`;
+        pending.push((x) => notificationsFor(x, 'breach', d.tier, targets, now, { fromTier: d.tier, reason: zh, complainants }));
         deps.metrics?.slaBreaches.inc({ tier: d.tier });
         labels.push('breach');
       }

@@ -120,6 +120,10 @@ describe('SLA sweeper', () => {
       ],
     );
 
+    const notice = (await second.store.listNotifications(c.id)).find((n) => n.kind === 'breach' && n.recipient === 'wangfang@bank.example')!;
+    assert.match(notice.body, /触发原因\*\*：L1 轻度 处置时限 2025-11-22 12:00 已过，未完成「回复投诉人」，升级为 L2 中度/);
+    assert.equal(notice.idempotencyKey, `${c.id}:L1:breach:email:wangfang@bank.example`);
+
     // Yet another restart: nothing fires again.
     await second.store.close();
     await third.store.close();
