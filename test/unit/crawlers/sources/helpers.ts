@@ -21,9 +21,9 @@ export function testFetcher(clock: FakeClock, opts: { timeoutMs?: number; maxRet
   });
 }
 
-export function testContext(clock = new FakeClock(NOW), extra: Partial<SourceContext> & { timeoutMs?: number } = {}): SourceContext & { clock: FakeClock } {
+export function testContext(clock = new FakeClock(NOW), extra: Omit<Partial<SourceContext>, 'clock'> & { timeoutMs?: number } = {}): SourceContext {
   const { timeoutMs, ...rest } = extra;
-  return { fetcher: testFetcher(clock, timeoutMs === undefined ? {} : { timeoutMs }), clock, ...rest };
+  return { ...rest, fetcher: rest.fetcher ?? testFetcher(clock, timeoutMs === undefined ? {} : { timeoutMs }), clock };
 }
 
 /** Shanghai wall time → ISO, for readable expectations. */

@@ -135,7 +135,7 @@ describe('weibo adapter', () => {
     adapter = new WeiboAdapter('weibo', config(server.url, { expandLongText: false }), watchlist);
     const res = await adapter.fetchPage('示例银行', undefined, testContext());
     const long = res.posts.find((p) => p.nativeId === '5234567890123404');
-    assert.ok(long && long.text.length < 50, long?.text);
+    assert.ok(long && long.text.length < 50, long?.text ?? 'missing');
     assert.ok(!server.requests.some((r) => r.path === '/statuses/extend'));
   });
 
@@ -194,7 +194,7 @@ describe('weibo adapter', () => {
   });
 
   it('parses s.weibo.com HTML (selectors, relative times, badges, counts, next page)', async () => {
-    server.serveCanned('/weibo', { body: platformFixture('weibo-search-card.html'), contentType: 'text/html' });
+    server.serveCanned('/weibo', { body: platformFixture('weibo-search-card.html.txt'), contentType: 'text/html' });
     const res = await adapter.fetchPage('示例银行', 'html:1', testContext());
     assert.equal(res.malformed, 1);
     assert.equal(res.nextPage, 'html:2');
