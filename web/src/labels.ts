@@ -58,6 +58,7 @@ const HISTORY_LABEL: Record<string, string> = {
   ack_timeout: '催办',
   nudge: '催办',
   inhibited: '抑制',
+  early_warning: '预警',
   notified: '通知',
 };
 

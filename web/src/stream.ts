@@ -14,14 +14,17 @@ function setConnected(value: boolean): void {
   for (const l of statusListeners) l(value);
 }
 
-function dispatch(data: string): void {
-  let message: StreamMessage;
+/** The API names each SSE event after the message type (`event: case.changed`) and sends the rest as data. */
+function dispatch(data: string, type?: string): void {
+  let parsed: unknown;
   try {
-    message = JSON.parse(data) as StreamMessage;
+    parsed = JSON.parse(data);
   } catch {
     return;
   }
-  if (!message || typeof message !== 'object' || !('type' in message)) return;
+  if (!parsed || typeof parsed !== 'object') return;
+  const message = (type ? { ...parsed, type } : parsed) as StreamMessage;
+  if (typeof message.type !== 'string') return;
   for (const l of listeners) l(message);
 }
 
@@ -36,8 +39,7 @@ export function connectStream(): void {
   source.onopen = () => setConnected(true);
   source.onerror = () => setConnected(false);
   source.onmessage = (e) => dispatch(e.data);
-  // Servers may also name the events after the message type.
-  for (const type of ['case.changed', 'source.health', 'mention.stored']) source.addEventListener(type, (e) => dispatch((e as MessageEvent).data));
+  for (const type of ['case.changed', 'source.health', 'mention.stored']) source.addEventListener(type, (e) => dispatch((e as MessageEvent).data, type));
 }
 
 export function disconnectStream(): void {

@@ -3,7 +3,7 @@ import { api, errorText } from '../api.js';
 import { h, replace } from '../dom.js';
 import { OWNER_LABEL, STATE_LABEL, TIER_LABEL, TIERS } from '../labels.js';
 import { countdown, isOverdue, runningClocks } from '../sla.js';
-import { onStream } from '../stream.js';
+import { onStream, onStreamStatus } from '../stream.js';
 import { formatShanghai } from '../time.js';
 import type { Case, OwnerRole, Page, Tier } from '../types.js';
 import { institutionName } from './names.js';
@@ -92,6 +92,9 @@ export function renderBoard(root: HTMLElement, params: URLSearchParams): () => v
 
   const upsert = (c: Case | undefined, flash = false): void => {
     if (!c) return;
+    const known = cases.get(c.id);
+    // Responses and stream messages can arrive out of order; never go back to an older version.
+    if (known?.updatedAt && c.updatedAt && c.updatedAt < known.updatedAt) return;
     cases.set(c.id, c);
     draw(flash ? c.id : undefined);
   };
@@ -185,5 +188,17 @@ export function renderBoard(root: HTMLElement, params: URLSearchParams): () => v
     upsert(message.case, true);
     status.textContent = `共 ${[...cases.values()].filter((c) => ACTIVE.has(c.state)).length} 件进行中`;
   });
-  return unsubscribe;
+  // After a dropped connection, re-fetch: changes made meanwhile were not streamed.
+  let wasConnected: boolean | undefined;
+  const offStatus = onStreamStatus((connected) => {
+    if (connected && wasConnected === false) void load();
+    wasConnected = connected;
+  });
+  // With "overdue only", cards enter the filter as their clocks run out.
+  const redraw = filters.overdue ? window.setInterval(() => draw(), 30_000) : undefined;
+  return () => {
+    unsubscribe();
+    offStatus();
+    window.clearInterval(redraw);
+  };
 }

@@ -50,7 +50,8 @@ function historyDetail(e: HistoryEntry): string {
   const data = e.data ?? {};
   if (typeof data.text === 'string') parts.push(data.text);
   if (typeof data.note === 'string') parts.push(data.note);
-  if (typeof data.from === 'string' && typeof data.to === 'string') parts.push(`${data.from} → ${data.to}`);
+  const to = typeof data.to === 'string' ? data.to : e.tier;
+  if (typeof data.from === 'string' && to) parts.unshift(`${data.from} → ${to}`);
   return parts.join(' · ');
 }
 
@@ -121,7 +122,8 @@ function evidencePost(m: Mention): HTMLElement {
   );
 }
 
-function commentBox(c: Case, onSaved: (updated: Case | undefined) => void): HTMLElement {
+/** Built once per page so that live redraws never replace the text being typed. */
+function commentBox(id: string, onSaved: (updated: Case | undefined) => void): HTMLElement {
   const textarea = h('textarea', { name: 'text', rows: 3, maxlength: 2000, placeholder: '添加备注（调查进展、联系记录等）', required: true });
   const form = h(
     'form',
@@ -133,7 +135,7 @@ function commentBox(c: Case, onSaved: (updated: Case | undefined) => void): HTML
           const text = textarea.value.trim();
           if (!text) return;
           try {
-            const updated = await api.post<Case>(`/alerts/${encodeURIComponent(c.id)}/comment`, { text });
+            const updated = await api.post<Case>(`/alerts/${encodeURIComponent(id)}/comment`, { text });
             textarea.value = '';
             toast('备注已保存');
             onSaved(updated);
@@ -152,13 +154,17 @@ function commentBox(c: Case, onSaved: (updated: Case | undefined) => void): HTML
 export function renderCase(root: HTMLElement, id: string): () => void {
   let current: Case | undefined;
   const head = h('div');
-  const side = h('div', { class: 'case-side' });
+  const actions = h('div');
+  const rest = h('div');
   const evidence = h('section', { class: 'panel evidence' }, h('h2', null, '证据帖子'), h('p', { class: 'empty' }, '加载中…'));
 
   const draw = (c: Case): void => {
+    // Responses and stream messages can arrive out of order; never go back to an older version.
+    if (current?.updatedAt && c.updatedAt && c.updatedAt < current.updatedAt) return;
     current = c;
     replace(head, header(c));
-    replace(side, h('section', { class: 'panel' }, h('h2', null, '处置'), actionButtons(c, refresh), commentBox(c, refresh)), responses(c), timeline(c));
+    replace(actions, actionButtons(c, refresh));
+    replace(rest, responses(c), timeline(c));
   };
 
   const refresh = async (updated?: Case): Promise<void> => {
@@ -170,6 +176,7 @@ export function renderCase(root: HTMLElement, id: string): () => void {
     }
   };
 
+  const side = h('div', { class: 'case-side' }, h('section', { class: 'panel' }, h('h2', null, '处置'), actions, commentBox(id, refresh)), rest);
   replace(root, h('a', { class: 'back', href: '#/' }, '← 返回告警看板'), head, h('div', { class: 'case-body' }, evidence, side));
 
   void (async () => {

@@ -1,29 +1,37 @@
 import { api, errorText } from '../api.js';
 import { h, replace } from '../dom.js';
 import { TIER_LABEL, TIERS } from '../labels.js';
-import { serverNow, shanghaiDate } from '../time.js';
+import { formatShanghai, serverNow, shanghaiDate } from '../time.js';
 import type { Tier } from '../types.js';
-
-interface DigestEvent {
-  id?: string;
-  caseId?: string;
-  title: string;
-  institution?: string;
-  institutionName?: string;
-  tier?: Tier;
-  mentionCount?: number;
-  distinctComplainants?: number;
-  distinctAuthors?: number;
-  negativeCount?: number;
-}
 
 interface Digest {
   date: string;
-  newCasesByTier: Partial<Record<Tier, number>>;
-  breaches: number | unknown[];
-  topEvents: DigestEvent[];
-  netSentiment: number | null;
-  netSentiment7dAvg: number | null;
+  newCases: Record<Tier, number> & { total: number };
+  promotions: number;
+  breaches: Array<{ caseId: string; tier: Tier; title: string; institution: string; at: string }>;
+  topNegativeEvents: Array<{ id: string; title: string; institution: string; institutionName: string; negativeCount: number; mentionCount: number }>;
+  sentiment: {
+    negative: number;
+    neutral: number;
+    positive: number;
+    total: number;
+    netSentiment: number | null;
+    sevenDayAverage: number | null;
+    delta: number | null;
+  };
+  lines: string[];
+}
+
+interface SlaRow {
+  tier?: Tier;
+  label?: string;
+  cases: number;
+  acknowledged: number;
+  meanTimeToAcknowledgeMinutes: number | null;
+  responded: number;
+  meanTimeToRespondMinutes: number | null;
+  withinDeadlinePct: number | null;
+  breaches: number;
 }
 
 function kpi(label: string, value: string, cls = ''): HTMLElement {
@@ -35,60 +43,112 @@ function signed(n: number | null | undefined): string {
   return `${n > 0 ? '+' : ''}${n.toFixed(2)}`;
 }
 
+const minutes = (n: number | null) => (n === null ? '—' : `${n.toFixed(0)} 分钟`);
+const percent = (n: number | null) => (n === null ? '—' : `${n.toFixed(0)}%`);
+
+function slaTable(rows: SlaRow[], total: SlaRow): HTMLElement {
+  const tr = (name: string, r: SlaRow) =>
+    h(
+      'tr',
+      null,
+      h('td', null, name),
+      h('td', { class: 'num' }, r.cases),
+      h('td', { class: 'num' }, r.acknowledged),
+      h('td', { class: 'num' }, minutes(r.meanTimeToAcknowledgeMinutes)),
+      h('td', { class: 'num' }, r.responded),
+      h('td', { class: 'num' }, minutes(r.meanTimeToRespondMinutes)),
+      h('td', { class: 'num' }, percent(r.withinDeadlinePct)),
+      h('td', { class: r.breaches > 0 ? 'num bad' : 'num' }, r.breaches),
+    );
+  return h(
+    'table',
+    { class: 'table' },
+    h('thead', null, h('tr', null, ...['级别', '案件', '已受理', '平均受理用时', '已回应', '平均回应用时', '按时完成率', '超时'].map((t) => h('th', null, t)))),
+    h('tbody', null, ...rows.map((r) => tr(r.tier ? `${r.tier} ${TIER_LABEL[r.tier]}` : (r.label ?? ''), r)), tr('合计', total)),
+  );
+}
+
 export function renderDigest(root: HTMLElement, params: URLSearchParams): () => void {
   const date = params.get('date') ?? shanghaiDate(serverNow(), 1);
   const body = h('div', null, h('p', { class: 'muted' }, '加载中…'));
+  const sla = h('section', { class: 'panel' }, h('h2', null, '近 30 天 SLA 达成'), h('p', { class: 'muted' }, '加载中…'));
   const picker = h('input', {
     type: 'date',
     name: 'date',
     value: date,
     on: { change: (e) => (location.hash = `#/digest?date=${(e.target as HTMLInputElement).value}`) },
   });
-  replace(root, h('div', { class: 'page-head' }, h('h1', null, '高管日报'), h('label', null, '日期 ', picker)), body);
+  replace(root, h('div', { class: 'page-head' }, h('h1', null, '高管日报'), h('label', null, '日期 ', picker)), body, sla);
 
   void (async () => {
     try {
       const d = await api.get<Digest>('/reports/digest', { date });
-      const breaches = Array.isArray(d.breaches) ? d.breaches.length : d.breaches;
-      const delta = d.netSentiment !== null && d.netSentiment7dAvg !== null ? d.netSentiment - d.netSentiment7dAvg : null;
+      const s = d.sentiment;
       replace(
         body,
         h(
           'div',
           { class: 'kpis' },
-          ...TIERS.map((t) => kpi(`新增 ${t} ${TIER_LABEL[t]}`, String(d.newCasesByTier[t] ?? 0), `tier-${t}`)),
-          kpi('超时案件', String(breaches ?? 0), breaches ? 'bad' : ''),
-          kpi('净情感（当日）', signed(d.netSentiment), d.netSentiment !== null && d.netSentiment < 0 ? 'bad' : ''),
-          kpi('净情感（7日均值）', signed(d.netSentiment7dAvg)),
-          kpi('较 7 日均值', signed(delta), delta !== null && delta < 0 ? 'bad' : 'good'),
+          ...TIERS.map((t) => kpi(`新增 ${t} ${TIER_LABEL[t]}`, String(d.newCases[t] ?? 0), `tier-${t}`)),
+          kpi('升级次数', String(d.promotions)),
+          kpi('超时案件', String(d.breaches.length), d.breaches.length > 0 ? 'bad' : ''),
+          kpi(`净情感（${s.total} 条提及）`, signed(s.netSentiment), s.netSentiment !== null && s.netSentiment < 0 ? 'bad' : ''),
+          kpi('前 7 日均值', signed(s.sevenDayAverage)),
+          kpi('较 7 日均值', signed(s.delta), s.delta === null ? '' : s.delta < 0 ? 'bad' : 'good'),
         ),
+        d.lines.length > 0
+          ? h('section', { class: 'panel' }, h('h2', null, `${d.date} 摘要`), h('ul', { class: 'digest-lines' }, ...d.lines.map((l) => h('li', null, l))))
+          : null,
         h(
           'section',
           { class: 'panel' },
-          h('h2', null, `${d.date} 重点事件`),
-          d.topEvents.length === 0
-            ? h('p', { class: 'empty' }, '当日无重点事件')
+          h('h2', null, '负面声量最高的事件'),
+          d.topNegativeEvents.length === 0
+            ? h('p', { class: 'empty' }, '当日无负面事件')
             : h(
                 'ol',
                 { class: 'top-events' },
-                ...d.topEvents.map((e) =>
+                ...d.topNegativeEvents.map((e) =>
                   h(
                     'li',
                     null,
-                    e.tier ? h('span', { class: `tier-badge small tier-${e.tier}` }, e.tier) : null,
-                    e.caseId ? h('a', { href: `#/cases/${encodeURIComponent(e.caseId)}` }, e.title) : h('b', null, e.title),
-                    h(
-                      'span',
-                      { class: 'muted' },
-                      ` ${e.institutionName ?? e.institution ?? ''} · 提及 ${e.mentionCount ?? 0} · 投诉人 ${e.distinctComplainants ?? e.distinctAuthors ?? 0}`,
-                    ),
+                    h('b', null, e.title),
+                    h('span', { class: 'muted' }, ` ${e.institutionName} · 负面 ${e.negativeCount} / 提及 ${e.mentionCount}`),
                   ),
                 ),
               ),
         ),
+        d.breaches.length > 0
+          ? h(
+              'section',
+              { class: 'panel' },
+              h('h2', null, '超时案件'),
+              h(
+                'ul',
+                { class: 'top-events' },
+                ...d.breaches.map((b) =>
+                  h(
+                    'li',
+                    null,
+                    h('span', { class: `tier-badge small tier-${b.tier}` }, b.tier),
+                    h('a', { href: `#/cases/${encodeURIComponent(b.caseId)}` }, b.title),
+                    h('span', { class: 'muted' }, ` 超时于 ${formatShanghai(b.at)}`),
+                  ),
+                ),
+              ),
+            )
+          : null,
       );
     } catch (err) {
       replace(body, h('p', { class: 'error' }, `加载失败：${errorText(err)}`));
+    }
+  })();
+  void (async () => {
+    try {
+      const r = await api.get<{ tiers: SlaRow[]; total: SlaRow }>('/reports/sla');
+      replace(sla, h('h2', null, '近 30 天 SLA 达成'), slaTable(r.tiers, r.total));
+    } catch (err) {
+      replace(sla, h('h2', null, '近 30 天 SLA 达成'), h('p', { class: 'error' }, `加载失败：${errorText(err)}`));
     }
   })();
   return () => {};

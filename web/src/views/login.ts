@@ -1,4 +1,4 @@
-import { api, errorText, setApiKey } from '../api.js';
+import { ApiError, api, errorText, setApiKey } from '../api.js';
 import { h, replace } from '../dom.js';
 
 /** Paste an API key once; it is kept in localStorage. */
@@ -17,6 +17,8 @@ export function renderLogin(root: HTMLElement, onLogin: () => void, message?: st
             await api.get('/alerts', { limit: 1 });
             onLogin();
           } catch (err) {
+            // A read-only (consumer) key is valid but may not list cases.
+            if (err instanceof ApiError && err.status === 403) return onLogin();
             setApiKey(undefined);
             error.textContent = `登录失败：${errorText(err)}`;
           }
