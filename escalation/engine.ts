@@ -1,4 +1,4 @@
-import { HOUR } from '../lib/clock.js';
+import { HOUR, iso, MINUTE } from '../lib/clock.js';
 import type { Case, CaseClock, Event, SourceType, Tier } from '../lib/domain.js';
 import { governingRule, primaryRule, type Rule, type RuleSet, type RuleTrigger, TIERS, tierRank } from './rules.js';
 import type { Decision, EvaluateInput } from './types.js';
@@ -152,4 +152,51 @@ function evaluateClock(input: EngineInput, clock: CaseClock): Decision[] {
  */
 export function evaluate(input: EngineInput): Decision[] {
   return input.clock ? evaluateClock(input, input.clock) : evaluateEvent(input);
+}
+
+/** One case per event, with a deterministic id so two writers cannot open two cases for one event. */
+export function caseIdForEvent(eventId: string): string {
+  return `c_${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export function clockId(caseId: string, tier: Tier, kind: CaseClock['kind']): string {
+  return `${caseId}:${tier}:${kind}`;
+}
+
+/** The three clocks of a tier, started at `at` from the tier rule. */
+export function tierClocks(caseId: string, tier: Tier, rule: Rule | undefined, at: Date): CaseClock[] {
+  const ack = rule?.ackTimeoutMinutes ?? 30;
+  const manager = rule?.managerAfterMinutes ?? 60;
+  const deadline = rule?.deadlineMinutes ?? 120;
+  const mk = (kind: CaseClock['kind'], minutes: number): CaseClock => ({
+    id: clockId(caseId, tier, kind),
+    caseId,
+    kind,
+    tier,
+    dueAt: iso(at.getTime() + minutes * MINUTE),
+  });
+  return [mk('ack', ack), mk('ack_manager', manager), mk('deadline', deadline)];
+}
+
+/** When the event row is gone, the case still carries what clock evaluation needs. */
+export function eventFromCase(c: Case): Event {
+  return {
+    id: c.eventId,
+    institution: c.institution,
+    topics: c.topics,
+    keyTerms: [],
+    title: c.title,
+    simhash: '0000000000000000',
+    firstSeenAt: c.openedAt,
+    lastSeenAt: c.updatedAt,
+    mentionCount: c.mentionCount,
+    distinctAuthors: c.distinctAuthors,
+    distinctComplainants: c.distinctAuthors,
+    negativeCount: 0,
+    mediaCount: c.mediaCount,
+    sources: [],
+    regulatorMentioned: false,
+    runRumour: false,
+    lastHourCount: 0,
+  };
 }

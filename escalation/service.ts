@@ -1,16 +1,16 @@
 import type { Config } from '../config/schema.js';
 import type { MessageBus } from '../lib/bus.js';
-import { type Clock, formatShanghai, HOUR, iso, MINUTE } from '../lib/clock.js';
+import { type Clock, formatShanghai, HOUR, iso } from '../lib/clock.js';
 import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole, Tier } from '../lib/domain.js';
 import { ConflictError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { CaseChange, MentionView, Store } from '../store/store.js';
-import { type EventFacts, evaluate } from './engine.js';
+import { caseIdForEvent, type EventFacts, evaluate, eventFromCase, tierClocks } from './engine.js';
 import { type MessageKind, RESPONSE_LABELS, ROLE_LABELS, renderMessage, tierText } from './messages.js';
 import { managersFor, type Recipient, recipientsFor, unroutedRoles } from './recipients.js';
-import { expectedResponse, findRule, governingRule, type Rule, type RuleSet } from './rules.js';
+import { expectedResponse, findRule, governingRule, type RuleSet } from './rules.js';
 import type { Decision } from './types.js';
 
 export interface EscalationServiceDeps {
@@ -32,32 +32,10 @@ export interface EscalationService {
   getRules(): RuleSet;
 }
 
-/** One case per event, with a deterministic id so two writers cannot open two cases for one event. */
-export function caseIdForEvent(eventId: string): string {
-  return `c_${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-}
-
-export function clockId(caseId: string, tier: Tier, kind: CaseClock['kind']): string {
-  return `${caseId}:${tier}:${kind}`;
-}
-
-/** The three clocks of a tier, started at `at` from the tier rule. */
-export function tierClocks(caseId: string, tier: Tier, rule: Rule | undefined, at: Date): CaseClock[] {
-  const ack = rule?.ackTimeoutMinutes ?? 30;
-  const manager = rule?.managerAfterMinutes ?? 60;
-  const deadline = rule?.deadlineMinutes ?? 120;
-  const mk = (kind: CaseClock['kind'], minutes: number): CaseClock => ({
-    id: clockId(caseId, tier, kind),
-    caseId,
-    kind,
-    tier,
-    dueAt: iso(at.getTime() + minutes * MINUTE),
-  });
-  return [mk('ack', ack), mk('ack_manager', manager), mk('deadline', deadline)];
-}
-
 const MAX_CONFLICT_RETRIES = 4;
 const COMPLAINANT_SOURCES = new Set(['complaint', 'social']);
+
+export { caseIdForEvent, clockId, tierClocks } from './engine.js';
 
 export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
   const { store, config, clock } = deps;
@@ -400,28 +378,5 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       log.info('escalation rules replaced', { rules: next.rules.length });
     },
     getRules: () => rules,
-  };
-}
-
-/** When the event row is gone, the case still carries what clock evaluation needs. */
-function eventFromCase(c: Case): Event {
-  return {
-    id: c.eventId,
-    institution: c.institution,
-    topics: c.topics,
-    keyTerms: [],
-    title: c.title,
-    simhash: '0000000000000000',
-    firstSeenAt: c.openedAt,
-    lastSeenAt: c.updatedAt,
-    mentionCount: c.mentionCount,
-    distinctAuthors: c.distinctAuthors,
-    distinctComplainants: c.distinctAuthors,
-    negativeCount: 0,
-    mediaCount: c.mediaCount,
-    sources: [],
-    regulatorMentioned: false,
-    runRumour: false,
-    lastHourCount: 0,
   };
 }
