@@ -71,13 +71,19 @@ const SOURCE_LABEL: Record<string, string> = {
   heimao: '黑猫投诉',
   jutousu: '聚投诉',
   news: '新闻',
+  'news-rss': '新闻 · RSS',
+  'sina-roll': '新闻 · 新浪财经',
+  cls: '新闻 · 财联社',
+  eastmoney: '新闻 · 东方财富',
 };
 
 /** `rss:people-finance` and other news feeds are shown as 新闻 with the feed id. */
-export function sourceLabel(source: string): string {
+export function sourceLabel(source: string, kind?: string): string {
   if (SOURCE_LABEL[source]) return SOURCE_LABEL[source];
-  const [kind, rest] = source.split(':', 2);
-  if (kind === 'rss' || kind === 'news') return rest ? `新闻 · ${rest}` : '新闻';
+  const [prefix, rest] = source.split(':', 2);
+  if (prefix === 'rss' || prefix === 'news') return rest ? `新闻 · ${rest}` : '新闻';
+  if (kind === 'rss') return `新闻 · ${source}`;
+  if (kind && SOURCE_LABEL[kind]) return SOURCE_LABEL[kind];
   return source;
 }
 

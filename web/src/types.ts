@@ -103,6 +103,10 @@ export interface EventDetail {
 
 export interface SourceHealth {
   source: string;
+  /** Adapter kind from the config (weibo, rss, cls …). */
+  kind?: string;
+  enabled?: boolean;
+  schedule?: string;
   status: 'ok' | 'blocked' | 'failing' | 'idle' | 'disabled';
   lastRunAt?: string;
   lastSuccessAt?: string;

@@ -9,7 +9,7 @@ function row(s: SourceHealth, onRun: (source: string) => void): HTMLTableRowElem
   return h(
     'tr',
     { data: { source: s.source, status: s.status } },
-    h('td', null, h('b', null, sourceLabel(s.source)), h('div', { class: 'muted' }, s.source)),
+    h('td', null, h('b', null, sourceLabel(s.source, s.kind)), h('div', { class: 'muted' }, s.schedule ? `${s.source} · ${s.schedule}` : s.source)),
     h(
       'td',
       null,

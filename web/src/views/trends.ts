@@ -6,7 +6,6 @@ import { serverNow, shanghaiDate } from '../time.js';
 import type { SeriesPoint, ShareOfVoiceItem } from '../types.js';
 import { rememberInstitution } from './names.js';
 
-const DAY = 86_400_000;
 const ALL = '__all__';
 const LINE_COLORS = ['#1d4ed8', '#7c3aed', '#0891b2', '#ca8a04', '#db2777', '#059669'];
 
@@ -26,7 +25,7 @@ function sentimentOption(points: SeriesPoint[], groupBy: GroupBy, selected: stri
   const net = (group: string) =>
     buckets.map((b) => {
       const p = points.find((x) => x.bucket === b && (x.group ?? '') === group);
-      return p ? Number(p.netSentiment.toFixed(3)) : null;
+      return p && p.total > 0 ? Number(p.netSentiment.toFixed(3)) : null;
     });
   const bar = (name: string, key: 'negative' | 'neutral' | 'positive') => ({
     name,
@@ -60,8 +59,12 @@ function sentimentOption(points: SeriesPoint[], groupBy: GroupBy, selected: stri
   };
 }
 
+const SHARE_TOP = 10;
+
+/** The most-mentioned institutions (our bank always included), largest at the top. */
 function shareOption(items: ShareOfVoiceItem[]): Record<string, unknown> {
-  const sorted = [...items].sort((a, b) => a.mentions - b.mentions);
+  const top = [...items].sort((a, b) => b.mentions - a.mentions).filter((i, rank) => i.ourBank || (rank < SHARE_TOP && i.mentions > 0));
+  const sorted = top.reverse();
   const label = (i: ShareOfVoiceItem) => (i.ourBank ? `★ ${i.name ?? i.institution}` : (i.name ?? i.institution));
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -82,7 +85,7 @@ function shareOption(items: ShareOfVoiceItem[]): Record<string, unknown> {
   };
 }
 
-function sentimentPanel(title: string, groupBy: GroupBy, range: { from: string; to: string }, charts: Chart[]): HTMLElement {
+function sentimentPanel(title: string, groupBy: GroupBy, range: { from: string }, charts: Chart[]): HTMLElement {
   const chartEl = h('div', { class: 'chart', data: { chart: `sentiment-${groupBy}` } });
   const select = h('select', { name: `${groupBy}-group` }, h('option', { value: ALL }, groupBy === 'source' ? '全部来源' : '全部问题'));
   const note = h('span', { class: 'muted' });
@@ -107,7 +110,8 @@ function sentimentPanel(title: string, groupBy: GroupBy, range: { from: string; 
 export function renderTrends(root: HTMLElement, params: URLSearchParams): () => void {
   const days = Number(params.get('days') ?? 7) || 7;
   const now = serverNow();
-  const range = { from: `${shanghaiDate(now, days - 1)}T00:00:00+08:00`, to: new Date(now + DAY).toISOString() };
+  // Up to now (the API's default end): a future `to` would add an empty bucket for tomorrow.
+  const range = { from: `${shanghaiDate(now, days - 1)}T00:00:00+08:00` };
   const charts: Chart[] = [];
   const daysSelect = h(
     'select',
@@ -120,7 +124,7 @@ export function renderTrends(root: HTMLElement, params: URLSearchParams): () => 
     h('div', { class: 'page-head' }, h('h1', null, '舆情趋势'), h('label', null, '时间范围 ', daysSelect)),
     sentimentPanel('按来源的情感走势', 'source', range, charts),
     sentimentPanel('按问题类型的情感走势', 'topic', range, charts),
-    h('section', { class: 'panel' }, h('h2', null, '声量对比（Share of voice，本行高亮 ★）'), sovEl),
+    h('section', { class: 'panel' }, h('h2', null, `声量对比（Share of voice，前 ${SHARE_TOP} 家，本行高亮 ★）`), sovEl),
   );
   void (async () => {
     try {
