@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import type { Clock } from '../../lib/clock.js';
 import type { RawPost } from '../../lib/domain.js';
 import { parseChineseDate } from '../core/dates.js';
-import { parseCount } from '../core/text.js';
+import { parseCount, stripHtml } from '../core/text.js';
 
 /** HTML parsers for 黑猫投诉: the rendered search page (browser fallback) and the complaint detail page. */
 
@@ -24,6 +24,15 @@ function setField(complaint: Complaint, label: string, value: string): void {
     const amount = parseCount(v);
     if (amount > 0) complaint.amount = amount;
   } else complaint[key] = v;
+}
+
+/** Protocol-relative links (`//tousu.sina.com.cn/…`) get https, or the base URL's scheme on the base host itself. */
+export function absoluteUrl(raw: string, baseUrl: string): string {
+  const base = new URL(baseUrl);
+  if (!raw.startsWith('//')) return new URL(raw, base).toString();
+  const url = new URL(`https:${raw}`);
+  if (url.host === base.host) url.protocol = base.protocol;
+  return url.toString();
 }
 
 /** The sn in `/complaint/view/{sn}/`. */
@@ -70,7 +79,7 @@ export function parseHeimaoSearchCards(
       source: opts.source,
       sourceType: 'complaint',
       nativeId: sn,
-      url: new URL(href, opts.baseUrl).toString(),
+      url: absoluteUrl(href, opts.baseUrl),
       ...(title ? { title } : {}),
       text: body || title,
       author: { key: name || `anonymous:${sn}`, name: name || '黑猫用户', isMedia: false },
@@ -116,11 +125,7 @@ export function parseHeimaoDetail(html: string, clock: Clock): HeimaoDetail | un
         name: item.find('span.u-name').first().text().trim(),
         status: item.find('span.u-status').first().text().trim(),
         ...(at ? { at: at.toISOString() } : {}),
-        text: item
-          .find('div.ts-d-cont')
-          .text()
-          .replace(/[ \t]+/g, ' ')
-          .trim(),
+        text: stripHtml(item.find('div.ts-d-cont').html() ?? ''),
       };
     })
     .get();

@@ -6,7 +6,7 @@ import { parseUnixSeconds } from '../core/dates.js';
 import { stripHtml } from '../core/text.js';
 import type { PageResult, SourceAdapter, SourceContext } from '../types.js';
 import { applyCursor, asArray, asRecord, baseOf, type Json, num, str } from './common.js';
-import { complaintSn, type HeimaoDetail, parseHeimaoDetail, parseHeimaoSearchCards } from './heimao-html.js';
+import { absoluteUrl, complaintSn, type HeimaoDetail, parseHeimaoDetail, parseHeimaoSearchCards } from './heimao-html.js';
 
 export type HeimaoConfig = Extract<SourceConfig, { kind: 'heimao' }>;
 
@@ -79,8 +79,7 @@ export function parseHeimaoItem(item: Json, opts: { source: string; query: strin
     source: opts.source,
     sourceType: 'complaint',
     nativeId: sn,
-    // Protocol-relative on the site (`//tousu.sina.com.cn/…`): resolve against the base URL's scheme.
-    url: rawUrl ? new URL(rawUrl, opts.baseUrl).toString() : `${baseOf(opts.baseUrl)}/complaint/view/${sn}/`,
+    url: rawUrl ? absoluteUrl(rawUrl, opts.baseUrl) : `${baseOf(opts.baseUrl)}/complaint/view/${sn}/`,
     ...(title ? { title } : {}),
     text: summary || title,
     author: { key, name: name ?? '黑猫用户', isMedia: false },
@@ -180,7 +179,8 @@ export class HeimaoAdapter implements SourceAdapter {
   private async browserSearch(query: string, ctx: SourceContext): Promise<PageResult> {
     if (!ctx.browser) throw new NonRetryableError('heimao: browser fallback requested without a browser');
     const url = `${baseOf(this.config.baseUrl)}/index/search/?keywords=${encodeURIComponent(query)}&t=1`;
-    const html = await ctx.browser.render(url, { scrolls: this.config.maxPages, waitForSelector: 'a[href*="/complaint/view/"]' });
+    // No waitForSelector: a search without results has no card to wait for; scrolling waits for growth.
+    const html = await ctx.browser.render(url, { scrolls: Math.max(1, this.config.maxPages) });
     if (/passport\.(sina|weibo)|请先登录|geetest/.test(html) && !complaintSn(html)) throw new BlockedError('heimao: search page asks for login/captcha');
     const parsed = parseHeimaoSearchCards(html, { source: this.id, query, baseUrl: this.config.baseUrl, clock: ctx.clock });
     const cut = applyCursor(parsed.posts, ctx.cursor);
