@@ -7,7 +7,7 @@ import { FakeClock } from '../../../lib/clock.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { buildCardFeeScenario } from '../../fixtures/scenario/card-fee.js';
 import { type FixtureServers, startFixtureServers } from '../../fixtures/servers/index.js';
-import { MemoryRunnerStore } from './memory-store.js';
+import { RecordingStore } from './recording-store.js';
 
 const watchlist = [
   { id: 'example_bank', name: '示例银行', aliases: ['示例银行信用卡中心', '示例行'], ourBank: true },
@@ -34,7 +34,7 @@ describe('crawlers/registry', () => {
       await servers.close();
     });
 
-    function build(store: MemoryRunnerStore, stored: string[][]) {
+    function build(store: RecordingStore, stored: string[][]) {
       const config = configSchema.parse({
         watchlist,
         crawl: {
@@ -58,7 +58,7 @@ describe('crawlers/registry', () => {
     }
 
     it('wires enabled sources end to end: adapters fetch, the runner stores, cursors advance', async () => {
-      const store = new MemoryRunnerStore();
+      const store = await RecordingStore.open();
       const stored: string[][] = [];
       const crawlers = build(store, stored);
       try {
@@ -71,30 +71,33 @@ describe('crawlers/registry', () => {
           assert.ok(summary.stored > 0, `${id} stored nothing`);
         }
         const expected = servers.publishedIds().filter((id) => !id.startsWith('jutousu:'));
-        const missing = expected.filter((id) => !store.mentions.has(id));
+        const missing: string[] = [];
+        for (const id of expected) if (!(await store.real.getMention(id))) missing.push(id);
         assert.deepEqual(missing, []);
-        assert.ok(store.cursors.has('weibo|示例银行'));
-        assert.ok(store.cursors.has('news-rss|*'));
+        assert.ok(await store.real.getCursor('weibo', '示例银行'));
+        assert.ok(await store.real.getCursor('news-rss', '*'));
         const weiboCookie = String(servers.weibo.requests.find((r) => r.path.includes('getIndex'))?.headers.cookie ?? '');
         assert.match(weiboCookie, /SUB=_2A25test/);
       } finally {
         await crawlers.close();
+        await store.real.close();
       }
     });
 
     it('a platform block puts the source in cool-down through the real fetcher', async () => {
-      const store = new MemoryRunnerStore();
+      const store = await RecordingStore.open();
       const crawlers = build(store, []);
       try {
         servers.weibo.setFailure('block');
         const summary = await crawlers.runner.runSource('weibo');
         assert.equal(summary.blocked, true);
-        const health = store.health.get('weibo');
+        const health = await store.real.getSourceHealth('weibo');
         assert.equal(health?.status, 'blocked');
         assert.equal(health?.blockedUntil, '2025-11-22T03:00:00.000Z');
         await assert.rejects(crawlers.scheduler.runNow('jutousu'), /not found/);
       } finally {
         await crawlers.close();
+        await store.real.close();
       }
     });
   });

@@ -11,7 +11,7 @@ import { BlockedError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
 import { Loopback } from './core/loopback.js';
-import { MemoryRunnerStore } from './memory-store.js';
+import { RecordingStore } from './recording-store.js';
 
 interface FeedItem {
   id?: string;
@@ -77,7 +77,7 @@ function feedAdapter(baseUrl: string): SourceAdapter {
 describe('crawlers/runner', () => {
   let platform: FakePlatform;
   let clock: FakeClock;
-  let store: MemoryRunnerStore;
+  let store: RecordingStore;
   let stored: string[][];
   let bus: MessageBus;
   let busMessages: BusMessage[];
@@ -89,7 +89,7 @@ describe('crawlers/runner', () => {
     platform = new FakePlatform();
     await platform.server.start();
     clock = new FakeClock('2025-11-22T02:30:00.000Z');
-    store = new MemoryRunnerStore();
+    store = await RecordingStore.open();
     stored = [];
     bus = new MessageBus();
     busMessages = [];
@@ -100,6 +100,7 @@ describe('crawlers/runner', () => {
   });
   afterEach(async () => {
     await platform.server.close();
+    await store.real.close();
   });
 
   function runner(extra: Partial<CrawlRunnerDeps> = {}) {
@@ -146,12 +147,12 @@ describe('crawlers/runner', () => {
       { fetched: summary.fetched, stored: summary.stored, pages: summary.pages, blocked: summary.blocked, error: summary.error },
       { fetched: 7, stored: 7, pages: 3, blocked: false, error: undefined },
     );
-    const m = store.mentions.get('weibo:5234567890120006');
+    const m = await store.real.getMention('weibo:5234567890120006');
     assert.ok(m);
     assert.equal(m.fetchedAt, '2025-11-22T02:30:00.000Z');
     assert.equal(m.query, '示例银行');
     assert.match(m.contentHash, /^[0-9a-f]{16}$/);
-    assert.deepEqual(store.cursors.get('weibo|示例银行'), {
+    assert.deepEqual(await store.real.getCursor('weibo', '示例银行'), {
       source: 'weibo',
       query: '示例银行',
       lastId: '5234567890120006',
@@ -161,7 +162,7 @@ describe('crawlers/runner', () => {
     assert.deepEqual(store.calls, ['upsertMentions', 'setCursor']);
     assert.equal(stored.length, 1);
     assert.equal(stored[0]?.length, 7);
-    const health = store.health.get('weibo');
+    const health = await store.real.getSourceHealth('weibo');
     assert.equal(health?.status, 'ok');
     assert.equal(health?.itemsFetched, 7);
     assert.equal(health?.running, false);
@@ -182,7 +183,7 @@ describe('crawlers/runner', () => {
     assert.equal(summary.stored, 2);
     assert.equal(summary.duplicates, 1);
     assert.deepEqual(stored[1]?.sort(), ['weibo:5234567890120030', 'weibo:5234567890120031']);
-    assert.equal(store.cursors.get('weibo|示例银行')?.lastId, '5234567890120031');
+    assert.equal((await store.real.getCursor('weibo', '示例银行'))?.lastId, '5234567890120031');
   });
 
   it('does not advance the cursor when the store fails, and loses nothing on the next run', async () => {
@@ -190,19 +191,19 @@ describe('crawlers/runner', () => {
     store.failNextUpsert = true;
     const failed = await runner().runSource('weibo');
     assert.match(failed.error ?? '', /disk I\/O/);
-    assert.equal(store.cursors.size, 0, 'cursor must not move past posts that were not stored');
-    assert.equal(store.mentions.size, 0);
+    assert.equal(await store.real.getCursor('weibo', '示例银行'), undefined, 'cursor must not move past posts that were not stored');
+    assert.equal(await store.real.getMention('weibo:5234567890120000'), undefined);
     assert.equal(stored.length, 0);
-    const h = store.health.get('weibo');
+    const h = await store.real.getSourceHealth('weibo');
     assert.equal(h?.status, 'failing');
     assert.equal(h?.consecutiveFailures, 1);
     assert.match(h?.lastError ?? '', /disk I\/O/);
 
     const retry = await runner().runSource('weibo');
     assert.equal(retry.stored, 4);
-    assert.equal(store.cursors.get('weibo|示例银行')?.lastId, '5234567890120003');
-    assert.equal(store.health.get('weibo')?.status, 'ok');
-    assert.equal(store.health.get('weibo')?.consecutiveFailures, 0);
+    assert.equal((await store.real.getCursor('weibo', '示例银行'))?.lastId, '5234567890120003');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.status, 'ok');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.consecutiveFailures, 0);
   });
 
   it('a block cools the source down, skips runs meanwhile and resumes after the cool-down', async () => {
@@ -212,8 +213,8 @@ describe('crawlers/runner', () => {
     const summary = await runner().runSource('weibo');
     assert.equal(summary.blocked, true);
     assert.equal(summary.stored, 3, 'page 1 is kept');
-    assert.equal(store.cursors.size, 0, 'but the cursor stays, so the unseen pages are fetched later');
-    const h = store.health.get('weibo');
+    assert.equal(await store.real.getCursor('weibo', '示例银行'), undefined, 'but the cursor stays, so the unseen pages are fetched later');
+    const h = await store.real.getSourceHealth('weibo');
     assert.equal(h?.status, 'blocked');
     assert.equal(h?.blockedUntil, '2025-11-22T03:00:00.000Z');
     assert.equal((await metrics.blockEvents.get()).values[0]?.value, 1);
@@ -230,9 +231,9 @@ describe('crawlers/runner', () => {
     const resumed = await runner().runSource('weibo');
     assert.equal(resumed.blocked, false);
     assert.equal(resumed.stored, 4);
-    assert.equal(store.health.get('weibo')?.status, 'ok');
-    assert.equal(store.health.get('weibo')?.blockedUntil, undefined);
-    assert.equal(store.cursors.get('weibo|示例银行')?.lastId, '5234567890120006');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.status, 'ok');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.blockedUntil, undefined);
+    assert.equal((await store.real.getCursor('weibo', '示例银行'))?.lastId, '5234567890120006');
   });
 
   it('uses the longer of the configured cool-down and the platform hint', async () => {
@@ -242,7 +243,7 @@ describe('crawlers/runner', () => {
       },
     };
     await runner({ fetcherFor: () => fetcher }).runSource('weibo');
-    assert.equal(store.health.get('weibo')?.blockedUntil, '2025-11-22T04:00:00.000Z');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.blockedUntil, '2025-11-22T04:00:00.000Z');
   });
 
   it('counts malformed items and malformed pages and goes on', async () => {
@@ -251,15 +252,15 @@ describe('crawlers/runner', () => {
     const summary = await runner().runSource('weibo');
     assert.equal(summary.malformed, 2);
     assert.equal(summary.stored, 2);
-    assert.equal(store.health.get('weibo')?.itemsMalformed, 2);
-    assert.equal(store.health.get('weibo')?.status, 'ok');
+    assert.equal((await store.real.getSourceHealth('weibo'))?.itemsMalformed, 2);
+    assert.equal((await store.real.getSourceHealth('weibo'))?.status, 'ok');
 
     platform.mode = 'malformedJson';
     queries = ['示例银行', '另一家银行'];
     const broken = await runner().runSource('weibo');
     assert.equal(broken.malformed, 2, 'one malformed page per query');
     assert.equal(broken.error, undefined);
-    assert.equal(store.health.get('weibo')?.itemsMalformed, 4);
+    assert.equal((await store.real.getSourceHealth('weibo'))?.itemsMalformed, 4);
     const values = (await metrics.crawlItems.get()).values;
     assert.equal(values.find((v) => v.labels.result === 'malformed')?.value, 4);
   });
@@ -273,8 +274,8 @@ describe('crawlers/runner', () => {
     assert.equal(summary.filtered, 1);
     assert.equal(summary.stored, 3);
     assert.equal(summary.duplicates, 3);
-    assert.equal(store.mentions.has('weibo:9001'), false);
-    assert.equal(store.cursors.get('weibo|*')?.lastId, '9001', 'the cursor covers filtered posts too');
+    assert.equal(Boolean(await store.real.getMention('weibo:9001')), false);
+    assert.equal((await store.real.getCursor('weibo', '*'))?.lastId, '9001', 'the cursor covers filtered posts too');
   });
 
   it('marks cross-post copies as duplicates and does not report them as fresh', async () => {
@@ -290,7 +291,7 @@ describe('crawlers/runner', () => {
     await platform.server.close();
     await runner().runSource('weibo');
     await runner().runSource('weibo');
-    const h = store.health.get('weibo');
+    const h = await store.real.getSourceHealth('weibo');
     assert.equal(h?.status, 'failing');
     assert.equal(h?.consecutiveFailures, 2);
     await platform.server.start();
