@@ -152,6 +152,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           rules = parseRules(yaml);
           const version = await store.saveRuleSet(RULES_NAME, yaml, actor, clock.now().toISOString());
           escalation.setRules(rules);
+          workflow.setRules(rules);
           return { version };
         },
       },
