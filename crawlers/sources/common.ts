@@ -48,8 +48,11 @@ export function applyCursor(posts: RawPost[], cursor: SourceContext['cursor']): 
   if (!cursor || (!cursor.lastId && !cursor.lastPublishedAt)) return { posts, reached: false };
   const last = cursor.lastPublishedAt ? Date.parse(cursor.lastPublishedAt) : Number.NaN;
   let reached = false;
+  let passedId = false;
   const kept = posts.filter((p) => {
-    if (cursor.lastId !== undefined && p.nativeId === cursor.lastId) {
+    // Result lists are newest first: everything after the last stored id is older.
+    if (passedId || (cursor.lastId !== undefined && p.nativeId === cursor.lastId)) {
+      passedId = true;
       reached = true;
       return false;
     }
