@@ -1,0 +1,268 @@
+/**
+ * Feature extraction shared by training and prediction. Features are hashed into a fixed number of
+ * buckets (no vocabulary to ship); hashing reads char codes directly, so extraction allocates almost
+ * nothing per post.
+ */
+
+/** Lexicon bit flags. */
+export const LEX_GEN_POS = 1;
+export const LEX_GEN_NEG = 2;
+export const LEX_FIN_POS = 4;
+export const LEX_FIN_NEG = 8;
+export const LEX_DOM_NEG = 16;
+export const LEX_DOM_POS = 32;
+export const LEX_NEGATION = 64;
+
+export interface Lexicon {
+  /** word → LEX_* bits. */
+  polarity: Map<string, number>;
+  /** degree adverb → multiplier (1.2 … 2). */
+  degree: Map<string, number>;
+}
+
+export interface FeatureInput {
+  normalized: string;
+  tokens: string[];
+  emoticons: string[];
+}
+
+export type Emit = (bucket: number, value: number) => void;
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function hashStr(seed: number, s: string): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** Seeds per feature family (distinct streams in one hash space). */
+const SEED = {
+  uni: hashStr(FNV_OFFSET, 'u'),
+  negUni: hashStr(FNV_OFFSET, 'n'),
+  bi: hashStr(FNV_OFFSET, 'b'),
+  c2: hashStr(FNV_OFFSET, 'c2'),
+  c3: hashStr(FNV_OFFSET, 'c3'),
+  emo: hashStr(FNV_OFFSET, 'e'),
+  named: hashStr(FNV_OFFSET, '#'),
+};
+
+/** Named dense features (lexicon scores, counts). */
+const NAMED = [
+  'lex:gen_pos',
+  'lex:gen_neg',
+  'lex:fin_pos',
+  'lex:fin_neg',
+  'lex:dom_neg',
+  'lex:dom_pos',
+  'lex:negated_pos',
+  'lex:negated_neg',
+  'lex:balance',
+  'lex:any_neg',
+  'emo:pos',
+  'emo:neg',
+  'punct:exclaim',
+  'punct:question',
+  'len:short',
+  'len:medium',
+  'len:long',
+  'bias',
+] as const;
+type Named = (typeof NAMED)[number];
+
+const NAMED_HASH = new Map<string, number>(NAMED.map((n) => [n, hashStr(SEED.named, n) >>> 0]));
+
+export function namedBucket(name: Named, mask: number): number {
+  return NAMED_HASH.get(name)! & mask;
+}
+
+/** Hand-picked Weibo emoticons (simplified names) and emoji with a clear polarity. */
+export const NEG_EMOTICONS = new Set(
+  '怒 抓狂 泪 衰 生病 悲伤 失望 鄙视 怒骂 吐 晕 委屈 哼 左哼哼 右哼哼 汗 黑线 可怜 伤心 心碎 拜拜 弱 no 囧 打脸 喷 微笑 费解 疑问 挖鼻 允悲 裂开 淚 😡 😠 🤬 😤 😭 😢 😞 😔 😩 😫 👎 💔 🙄 😒 😓'.split(
+    ' ',
+  ),
+);
+export const POS_EMOTICONS = new Set(
+  '哈哈 赞 good 爱你 心 鼓掌 给力 笑哈哈 嘻嘻 太开心 耶 好喜欢 威武 奥特曼 偷笑 酷 ok 握手 礼物 蛋糕 鲜花 互粉 可爱 亲亲 馋嘴 兔子 笑cry 二哈 doge 👍 😀 😄 😊 😁 ❤️ ❤ 🎉 💯 👏 😍 🥰 🙏'.split(
+    ' ',
+  ),
+);
+
+const NEGATION_CHARS = new Set(['不', '没', '未', '无', '非', '别', '勿', '莫', '毋']);
+const DEGREE_CHARS = new Map<string, number>([
+  ['太', 1.8],
+  ['很', 1.5],
+  ['超', 1.8],
+  ['最', 2],
+  ['极', 2],
+  ['更', 1.3],
+  ['巨', 1.8],
+  ['贼', 1.8],
+  ['好', 1.3],
+  ['挺', 1.2],
+  ['真', 1.3],
+]);
+/** Tokens after a negation word that its scope covers. */
+const NEGATION_WINDOW = 3;
+
+/** Polarity of a token, trying a leading negation or degree character when the whole token is unknown. */
+function lookup(lex: Lexicon, tok: string): { bits: number; flip: boolean; degree: number } | undefined {
+  const bits = lex.polarity.get(tok);
+  if (bits !== undefined) return { bits, flip: false, degree: 1 };
+  if (tok.length < 2 || tok.length > 5) return undefined;
+  const head = tok[0]!;
+  if (!NEGATION_CHARS.has(head) && !DEGREE_CHARS.has(head)) return undefined;
+  const rest = tok.slice(1);
+  const restBits = lex.polarity.get(rest);
+  if (restBits === undefined || restBits === LEX_NEGATION) return undefined;
+  if (NEGATION_CHARS.has(head)) return { bits: restBits, flip: true, degree: 1 };
+  const d = DEGREE_CHARS.get(head);
+  if (d !== undefined) return { bits: restBits, flip: false, degree: d };
+  return undefined;
+}
+
+const log1p = Math.log1p;
+
+/**
+ * Calls `emit(bucket, value)` for every feature of one post. Bucket = hash & mask (mask = 2^bits − 1).
+ * The same bucket may be emitted several times; consumers add the values.
+ */
+export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number, emit: Emit): void {
+  const { tokens, normalized } = input;
+  const nTok = tokens.length;
+  const tokScale = 1 / Math.sqrt(Math.max(1, nTok));
+
+  let genPos = 0;
+  let genNeg = 0;
+  let finPos = 0;
+  let finNeg = 0;
+  let domNeg = 0;
+  let domPos = 0;
+  let negatedPos = 0;
+  let negatedNeg = 0;
+  let scope = 0;
+  let flipped = false;
+  let degree = 1;
+  let prev = '';
+  for (let i = 0; i < nTok; i++) {
+    const tok = tokens[i]!;
+    const hit = lookup(lex, tok);
+    if (hit && hit.bits === LEX_NEGATION) {
+      flipped = scope > 0 ? !flipped : true;
+      scope = NEGATION_WINDOW;
+      emit((hashStr(SEED.uni, tok) >>> 0) & mask, tokScale);
+    } else {
+      const inScope = scope > 0;
+      emit((hashStr(inScope && flipped ? SEED.negUni : SEED.uni, tok) >>> 0) & mask, tokScale);
+      if (hit) {
+        const neg = (inScope && flipped) !== hit.flip;
+        const w = degree * hit.degree;
+        const b = hit.bits;
+        if (neg) {
+          // A negated positive word reads as negative ("不满意"), a negated negative one as weakly positive.
+          if (b & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) negatedPos += w;
+          if (b & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) negatedNeg += w;
+        } else {
+          if (b & LEX_GEN_POS) genPos += w;
+          if (b & LEX_GEN_NEG) genNeg += w;
+          if (b & LEX_FIN_POS) finPos += w;
+          if (b & LEX_FIN_NEG) finNeg += w;
+          if (b & LEX_DOM_NEG) domNeg += w;
+          if (b & LEX_DOM_POS) domPos += w;
+        }
+      }
+      if (scope > 0) scope--;
+      if (scope === 0) flipped = false;
+    }
+    degree = lex.degree.get(tok) ?? 1;
+    if (i > 0) emit((hashStr(hashStr(SEED.bi, prev), tok) >>> 0) & mask, tokScale);
+    prev = tok;
+  }
+
+  // Character bigrams and trigrams over runs of CJK / alphanumeric characters.
+  const len = normalized.length;
+  const charScale = 0.5 / Math.sqrt(Math.max(1, len));
+  let c1 = -1;
+  let c2 = -1;
+  let exclaim = 0;
+  let question = 0;
+  for (let i = 0; i < len; i++) {
+    const c = normalized.charCodeAt(i);
+    const word = (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+    if (!word) {
+      if (c === 0x21) exclaim++;
+      else if (c === 0x3f) question++;
+      c1 = -1;
+      c2 = -1;
+      continue;
+    }
+    if (c2 >= 0) {
+      emit((Math.imul(Math.imul(SEED.c2 ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask, charScale);
+      if (c1 >= 0) emit((Math.imul(Math.imul(Math.imul(SEED.c3 ^ c1, FNV_PRIME) ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask, charScale);
+    }
+    c1 = c2;
+    c2 = c;
+  }
+
+  let emoPos = 0;
+  let emoNeg = 0;
+  for (const e of input.emoticons) {
+    emit((hashStr(SEED.emo, e) >>> 0) & mask, 1);
+    if (NEG_EMOTICONS.has(e)) emoNeg++;
+    else if (POS_EMOTICONS.has(e)) emoPos++;
+  }
+
+  const named = (name: Named, v: number) => {
+    if (v !== 0) emit(namedBucket(name, mask), v);
+  };
+  named('lex:gen_pos', log1p(genPos));
+  named('lex:gen_neg', log1p(genNeg));
+  named('lex:fin_pos', log1p(finPos));
+  named('lex:fin_neg', log1p(finNeg));
+  named('lex:dom_neg', log1p(domNeg));
+  named('lex:dom_pos', log1p(domPos));
+  named('lex:negated_pos', log1p(negatedPos));
+  named('lex:negated_neg', log1p(negatedNeg));
+  const negMass = genNeg + finNeg + 2 * domNeg + negatedPos;
+  const posMass = genPos + finPos + domPos + 0.5 * negatedNeg;
+  named('lex:balance', (negMass - posMass) / (1 + negMass + posMass));
+  named('lex:any_neg', negMass > 0 ? 1 : 0);
+  named('emo:pos', log1p(emoPos));
+  named('emo:neg', log1p(emoNeg));
+  named('punct:exclaim', log1p(exclaim));
+  named('punct:question', log1p(question));
+  named(len < 20 ? 'len:short' : len < 80 ? 'len:medium' : 'len:long', 1);
+  named('bias', 1);
+}
+
+/**
+ * The words in `tokens` that read as negative (lexicon negative not negated, or positive negated),
+ * for highlighting. Negated phrases are returned with their negation ("不 满意" → "不满意").
+ */
+export function negativePhrases(tokens: string[], lex: Lexicon): string[] {
+  const out: string[] = [];
+  let scope = 0;
+  let flipped = false;
+  let negWord = '';
+  for (const tok of tokens) {
+    const hit = lookup(lex, tok);
+    if (hit && hit.bits === LEX_NEGATION) {
+      flipped = scope > 0 ? !flipped : true;
+      scope = NEGATION_WINDOW;
+      negWord = tok;
+      continue;
+    }
+    const negated = scope > 0 && flipped;
+    if (hit) {
+      const neg = negated !== hit.flip;
+      const isPos = (hit.bits & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) !== 0;
+      const isNeg = (hit.bits & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) !== 0;
+      if (neg && isPos && !isNeg) out.push(negated ? negWord + tok : tok);
+      else if (!neg && isNeg && !isPos) out.push(tok);
+    }
+    if (scope > 0) scope--;
+    if (scope === 0) flipped = false;
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SentimentLabel } from '../../lib/domain.js';
+import { DOMAIN_NEGATIVE, DOMAIN_POSITIVE, NEGATIONS } from './domain-lexicon.js';
+import {
+  extractFeatures,
+  type FeatureInput,
+  LEX_DOM_NEG,
+  LEX_DOM_POS,
+  LEX_FIN_NEG,
+  LEX_FIN_POS,
+  LEX_GEN_NEG,
+  LEX_GEN_POS,
+  LEX_NEGATION,
+  type Lexicon,
+  negativePhrases,
+} from './features.js';
+
+/** One logistic head: hashed weights (int16, scaled) and Platt calibration σ(a·z + b). */
+export interface HeadArtifact {
+  /** base64 of little-endian int16 weights; weight = int16 × scale. */
+  weights: string;
+  scale: number;
+  platt: { a: number; b: number };
+  /** Decision threshold on the calibrated probability. */
+  threshold: number;
+  /**
+   * Calibration and threshold for short posts (normalized text shorter than `shortBelow` chars):
+   * short customer posts and long news articles score on different scales.
+   */
+  short?: { below: number; platt: { a: number; b: number }; threshold: number };
+}
+
+/** The JSON written to `analysis/sentiment/model.json`. */
+export interface ModelArtifact {
+  format: 'yuqing-sentiment/1';
+  version: string;
+  bits: number;
+  negative: HeadArtifact;
+  positive: HeadArtifact;
+  /** Newline-joined word lists. */
+  lexicon: { genPos: string; genNeg: string; finPos: string; finNeg: string; degree: string };
+  /** Training summary (data sizes, validation figures); informational. */
+  meta: Record<string, unknown>;
+}
+
+export interface SentimentPrediction {
+  label: SentimentLabel;
+  /** Calibrated probability that the post is negative about the institution or its service. */
+  score: number;
+  negativePhrases: string[];
+}
+
+export interface SentimentModel {
+  readonly version: string;
+  predict(input: FeatureInput): SentimentPrediction;
+}
+
+export function encodeWeights(w: Float64Array | Float32Array): { weights: string; scale: number } {
+  let max = 0;
+  for (const v of w) max = Math.max(max, Math.abs(v));
+  const scale = max > 0 ? max / 32767 : 1;
+  const q = new Int16Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = Math.round(w[i]! / scale);
+  return { weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'), scale };
+}
+
+export function decodeWeights(head: HeadArtifact, size: number): Float32Array {
+  const buf = Buffer.from(head.weights, 'base64');
+  if (buf.length !== size * 2) throw new Error(`sentiment model: expected ${size} weights, got ${buf.length / 2}`);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = buf.readInt16LE(i * 2) * head.scale;
+  return out;
+}
+
+function splitWords(s: string): string[] {
+  return s.split(/\s+/).filter(Boolean);
+}
+
+/** Builds the prediction-time lexicon from an artifact's lists plus the built-in domain lists. */
+export function buildLexicon(lists: ModelArtifact['lexicon']): Lexicon {
+  const polarity = new Map<string, number>();
+  const add = (words: string[], bit: number) => {
+    for (const w of words) polarity.set(w, (polarity.get(w) ?? 0) | bit);
+  };
+  add(lists.genPos.split('\n'), LEX_GEN_POS);
+  add(lists.genNeg.split('\n'), LEX_GEN_NEG);
+  add(lists.finPos.split('\n'), LEX_FIN_POS);
+  add(lists.finNeg.split('\n'), LEX_FIN_NEG);
+  add(splitWords(DOMAIN_NEGATIVE), LEX_DOM_NEG);
+  add(splitWords(DOMAIN_POSITIVE), LEX_DOM_POS);
+  // Negation words are only negations (a lexicon entry such as 不 or 没有 must not also count as negative).
+  for (const w of splitWords(NEGATIONS)) polarity.set(w, LEX_NEGATION);
+  polarity.delete('');
+  const degree = new Map<string, number>();
+  for (const line of lists.degree.split('\n')) {
+    const [w, v] = line.split(',');
+    if (w) degree.set(w, Number(v) || 1);
+  }
+  return { polarity, degree };
+}
+
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** Path of the shipped artifact, from source (analysis/sentiment/) or from the build (dist/analysis/sentiment/). */
+export function defaultModelPath(): string {
+  for (const url of [new URL('./model.json', import.meta.url), new URL('../../../analysis/sentiment/model.json', import.meta.url)]) {
+    const p = fileURLToPath(url);
+    if (existsSync(p)) return p;
+  }
+  throw new Error('sentiment model not found: run `npm run train` to create analysis/sentiment/model.json');
+}
+
+/** Wraps an in-memory artifact (used by training and tests). */
+export function modelFromArtifact(art: ModelArtifact): SentimentModel {
+  if (art.format !== 'yuqing-sentiment/1') throw new Error(`unsupported sentiment model format: ${String(art.format)}`);
+  const size = 1 << art.bits;
+  const mask = size - 1;
+  // Interleaved [neg, pos] pairs: one cache line per feature instead of two.
+  const w = new Float32Array(size * 2);
+  const wNeg = decodeWeights(art.negative, size);
+  const wPos = decodeWeights(art.positive, size);
+  for (let i = 0; i < size; i++) {
+    w[2 * i] = wNeg[i]!;
+    w[2 * i + 1] = wPos[i]!;
+  }
+  const lex = buildLexicon(art.lexicon);
+  const neg = art.negative;
+  const posHead = art.positive;
+  let zNeg = 0;
+  let zPos = 0;
+  const emit = (bucket: number, v: number) => {
+    const k = bucket << 1;
+    zNeg += w[k]! * v;
+    zPos += w[k + 1]! * v;
+  };
+  return {
+    version: art.version,
+    predict(input: FeatureInput): SentimentPrediction {
+      zNeg = 0;
+      zPos = 0;
+      extractFeatures(input, lex, mask, emit);
+      const len = input.normalized.length;
+      const n = neg.short && len < neg.short.below ? neg.short : neg;
+      const p = posHead.short && len < posHead.short.below ? posHead.short : posHead;
+      const score = sigmoid(n.platt.a * zNeg + n.platt.b);
+      const pPos = sigmoid(p.platt.a * zPos + p.platt.b);
+      const label: SentimentLabel = score >= n.threshold ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
+      return { label, score, negativePhrases: label === 'negative' ? negativePhrases(input.tokens, lex) : [] };
+    },
+  };
+}
+
+/** Loads `model.json` (default: the shipped one). Synchronous; call once at start-up. */
+export function loadSentimentModel(path: string = defaultModelPath()): SentimentModel {
+  return modelFromArtifact(JSON.parse(readFileSync(path, 'utf8')) as ModelArtifact);
+}

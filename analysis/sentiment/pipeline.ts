@@ -1,0 +1,254 @@
+/** End-to-end training: data → features → heads → calibration → artifact. Used by the CLIs and `radar train`. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { normalize } from '../normalize.js';
+import { createTokenizer, type Tokenizer } from '../tokenizer.js';
+import { type Example, loadAuxiliary, loadBankSplits, loadLexicons, parseCsv, splitOf } from './data.js';
+import { buildLexicon, decodeWeights, type HeadArtifact, type ModelArtifact, sigmoid } from './model.js';
+import {
+  binaryMetrics,
+  DEFAULT_SGD,
+  type FeatureMatrix,
+  featurize,
+  fitPlatt,
+  headArtifact,
+  logit,
+  prng,
+  type SgdOptions,
+  trainLogistic,
+  tuneThreshold,
+  versionOf,
+} from './train.js';
+
+/** Per-source sample weights: the bank corpora dominate, general corpora teach generic sentiment words. */
+export const DEFAULT_SOURCE_WEIGHTS: Record<string, number> = {
+  bdci2021: 10,
+  finnsp: 3,
+  custom: 10,
+  finfe: 0.2,
+  weibo2018: 0.3,
+  weibo100k: 0.1,
+  waimai: 0.3,
+  shopping: 0.1,
+};
+
+/** Auxiliary rows kept per corpus (first N after a seeded shuffle) to bound memory and time. */
+export const DEFAULT_AUX_CAP: Record<string, number> = { weibo100k: 25000, shopping: 20000, waimai: 12000, weibo2018: 10500, finfe: 18200 };
+
+export interface TrainOptions {
+  /** Folder with the corpora and lexicons (default /work/shared/data). */
+  dataDir: string;
+  /** Extra labelled rows, e.g. a bank's own CSV (source `custom`). They go to train/val by text hash. */
+  extra?: Example[];
+  /** Use the shared corpora (default true). False trains on `extra` alone (lexicons still needed). */
+  useBaseData?: boolean;
+  bits?: number;
+  sgd?: Partial<SgdOptions>;
+  sourceWeights?: Record<string, number>;
+  auxCap?: Record<string, number>;
+  /** Minimum negative recall on validation when choosing the long-post threshold (default 0.88). */
+  minRecall?: number;
+  /** Same for short posts; when set (≥ 0), short and long posts get separate calibrations. Default off. */
+  minRecallShort?: number;
+  /** Watchlist aliases etc., as given to the production tokenizer. */
+  extraWords?: string[];
+  log?: (msg: string) => void;
+}
+
+export interface TrainResult {
+  artifact: ModelArtifact;
+  validation: { negative: ReturnType<typeof binaryMetrics>; positiveF1: number };
+}
+
+function capAux(rows: Example[], caps: Record<string, number>, seed: number): Example[] {
+  const bySource = new Map<string, Example[]>();
+  for (const r of rows) {
+    const l = bySource.get(r.source) ?? [];
+    if (l.length === 0) bySource.set(r.source, l);
+    l.push(r);
+  }
+  const out: Example[] = [];
+  for (const [source, list] of [...bySource].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const rand = prng(seed ^ source.length);
+    const idx = list.map((_, i) => i);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    out.push(...idx.slice(0, caps[source] ?? list.length).map((i) => list[i]!));
+  }
+  return out;
+}
+
+/** Posts shorter than this (normalized chars) get their own calibration and threshold. */
+export const SHORT_BELOW = 80;
+
+interface Calibration {
+  platt: { a: number; b: number };
+  threshold: number;
+}
+
+/** Platt + threshold per length group (falls back to the pooled fit when a group lacks both classes). */
+function calibrate(z: number[], y: number[], short: boolean[], minRecall: number, minRecallShort: number, positiveF1: boolean) {
+  const fitGroup = (sel: (i: number) => boolean, recall: number): Calibration | undefined => {
+    const idx = z.flatMap((_, i) => (sel(i) ? [i] : []));
+    const ys = idx.map((i) => y[i]!);
+    if (!ys.includes(1) || !ys.includes(0)) return undefined;
+    const platt = fitPlatt(
+      idx.map((i) => z[i]!),
+      ys,
+    );
+    const p = idx.map((i) => sigmoid(platt.a * z[i]! + platt.b));
+    return { platt, threshold: tuneThreshold(p, ys, recall, positiveF1) };
+  };
+  const pooled = fitGroup(() => true, minRecall) ?? { platt: { a: 1, b: 0 }, threshold: 0.9 };
+  // Per-length calibration is opt-in (minRecallShort ≥ 0): on the BDCI validation split it traded too much
+  // negative recall on short posts for precision, so the default is one pooled calibration.
+  const long = minRecallShort >= 0 ? (fitGroup((i) => !short[i], minRecall) ?? pooled) : pooled;
+  const shortCal = minRecallShort >= 0 ? (fitGroup((i) => short[i]!, minRecallShort) ?? pooled) : pooled;
+  const pred = z.map((v, i) => {
+    const c = short[i] ? shortCal : long;
+    return sigmoid(c.platt.a * v + c.platt.b) >= c.threshold ? 1 : 0;
+  });
+  return { long, short: shortCal, pred };
+}
+
+function withShort(head: HeadArtifact, cal: { long: Calibration; short: Calibration }): HeadArtifact {
+  return cal.short === cal.long ? head : { ...head, short: { below: SHORT_BELOW, ...cal.short } };
+}
+
+export function trainModel(opts: TrainOptions): TrainResult {
+  const log = opts.log ?? (() => {});
+  const bits = opts.bits ?? 18;
+  const sgd = { ...DEFAULT_SGD, ...opts.sgd };
+  const weights = { ...DEFAULT_SOURCE_WEIGHTS, ...opts.sourceWeights };
+  const raw = loadLexicons(opts.dataDir);
+  const lexiconLists = {
+    genPos: raw.genPos.join('\n'),
+    genNeg: raw.genNeg.join('\n'),
+    finPos: raw.finPos.join('\n'),
+    finNeg: raw.finNeg.join('\n'),
+    degree: raw.degree.map(([w, v]) => `${w},${v}`).join('\n'),
+  };
+  const lex = buildLexicon(lexiconLists);
+
+  let train: Example[] = [];
+  let val: Example[] = [];
+  if (opts.useBaseData !== false) {
+    const bank = loadBankSplits(opts.dataDir);
+    train = [...bank.train, ...capAux(loadAuxiliary(opts.dataDir), { ...DEFAULT_AUX_CAP, ...opts.auxCap }, sgd.seed)];
+    val = bank.val;
+  }
+  for (const e of opts.extra ?? []) (splitOf(e.text) === 'val' ? val : train).push(e);
+  if (train.length === 0 || val.length === 0) throw new Error('sentiment training: no training or validation rows');
+  log(`training rows ${train.length}, validation rows ${val.length}`);
+
+  const tokenizer: Tokenizer = createTokenizer({ extraWords: opts.extraWords ?? [] });
+  const all = [...train, ...val];
+  const m: FeatureMatrix = featurize(all, tokenizer, lex, bits);
+  log(`features: ${m.index.length} non-zeros`);
+  const trainRows = Int32Array.from(train.keys());
+  const valRows = Int32Array.from(val.keys(), (i) => i + train.length);
+
+  const negW = trainLogistic(
+    m,
+    trainRows,
+    Float32Array.from(train, (e) => e.neg),
+    Float32Array.from(train, (e) => weights[e.source] ?? 1),
+    bits,
+    sgd,
+  );
+  // The positive head: 3-class corpora give positive vs (neutral + negative); finnsp news is not positive;
+  // binary review corpora (no neutral class) add praise vocabulary at half weight.
+  const posTarget = (e: Example): number => e.pos ?? (e.source === 'finnsp' ? 0 : 1 - e.neg);
+  const posWeight = (e: Example): number => (weights[e.source] ?? 1) * (e.pos === undefined && e.source !== 'finnsp' ? 0.5 : 1);
+  const posW = trainLogistic(m, trainRows, Float32Array.from(train, posTarget), Float32Array.from(train, posWeight), bits, { ...sgd, seed: sgd.seed + 1 });
+
+  // Calibrate on the quantized weights actually shipped.
+  const size = 1 << bits;
+  const negQ = decodeWeights(headArtifact(negW, { a: 1, b: 0 }, 0.5), size);
+  const posQ = decodeWeights(headArtifact(posW, { a: 1, b: 0 }, 0.5), size);
+  const lengths = val.map((e) => normalize(e.text).text.length);
+  const isShort = lengths.map((l) => l < SHORT_BELOW);
+  const zNeg = Array.from(valRows, (r) => logit(m, r, negQ));
+  const yNeg = val.map((e) => e.neg);
+  const negCal = calibrate(zNeg, yNeg, isShort, opts.minRecall ?? 0.88, opts.minRecallShort ?? -1, false);
+  const posIdx = val.flatMap((e, i) => (e.pos !== undefined ? [i] : []));
+  const posCal = calibrate(
+    posIdx.map((i) => logit(m, valRows[i]!, posQ)),
+    posIdx.map((i) => val[i]!.pos ?? 0),
+    posIdx.map((i) => isShort[i]!),
+    0,
+    -1,
+    true,
+  );
+  const negMetrics = binaryMetrics(negCal.pred, yNeg);
+  const posF1 = binaryMetrics(
+    posCal.pred,
+    posIdx.map((i) => val[i]!.pos ?? 0),
+  ).f1;
+  log(`validation: negative macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`);
+
+  const counts: Record<string, number> = {};
+  for (const e of train) counts[e.source] = (counts[e.source] ?? 0) + 1;
+  const body: Omit<ModelArtifact, 'version'> = {
+    format: 'yuqing-sentiment/1',
+    bits,
+    negative: withShort(headArtifact(negW, negCal.long.platt, negCal.long.threshold), negCal),
+    positive: withShort(headArtifact(posW, posCal.long.platt, posCal.long.threshold), posCal),
+    lexicon: lexiconLists,
+    meta: {
+      trainRows: counts,
+      validationRows: val.length,
+      sourceWeights: weights,
+      sgd,
+      validation: { negative: negMetrics, positiveF1: posF1 },
+    },
+  };
+  return { artifact: { version: versionOf(body), ...body }, validation: { negative: negMetrics, positiveF1: posF1 } };
+}
+
+/** Maps a user label (negative/neutral/positive, 1/0 with 1 = negative, 负面/中性/正面) to an example. */
+function labelRow(text: string, label: string): Example | undefined {
+  const l = label.trim().toLowerCase();
+  if (['negative', 'neg', '1', '负面', '-1'].includes(l)) return { text, neg: 1, pos: 0, source: 'custom' };
+  if (['neutral', 'neu', '0', '中性', '中立'].includes(l)) return { text, neg: 0, pos: 0, source: 'custom' };
+  if (['positive', 'pos', '正面'].includes(l)) return { text, neg: 0, pos: 1, source: 'custom' };
+  return undefined;
+}
+
+/** Reads a `text,label` CSV (header optional). Throws on a file with no usable rows. */
+export function readLabelledCsv(file: string): Example[] {
+  const rows = parseCsv(readFileSync(file, 'utf8'));
+  const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
+  const hasHeader = header.includes('text') && header.includes('label');
+  const ti = hasHeader ? header.indexOf('text') : 0;
+  const li = hasHeader ? header.indexOf('label') : 1;
+  const out: Example[] = [];
+  for (const r of hasHeader ? rows.slice(1) : rows) {
+    const ex = r[ti] && r[li] !== undefined ? labelRow(r[ti]!, r[li]!) : undefined;
+    if (ex) out.push(ex);
+  }
+  if (out.length === 0) throw new Error(`${file}: no labelled rows (expected columns text,label)`);
+  return out;
+}
+
+export interface TrainFromCsvOptions {
+  /** Shared corpora folder (default /work/shared/data); lexicons are always read from it. */
+  dataDir?: string;
+  /** Combine with the base corpora (default true). */
+  combine?: boolean;
+  /** Where to write model.json; not written when omitted. */
+  output?: string;
+  extraWords?: string[];
+  log?: (msg: string) => void;
+}
+
+/** Retrains on a bank's own `text,label` CSV (plus the base data by default) for `radar train --data file.csv`. */
+export async function trainFromCsv(file: string, options: TrainFromCsvOptions = {}): Promise<ModelArtifact> {
+  const dataDir = options.dataDir ?? '/work/shared/data';
+  if (!existsSync(dataDir)) throw new Error(`data folder not found: ${dataDir} (lexicons and base corpora live there; pass --data-dir)`);
+  const extra = readLabelledCsv(file);
+  const { artifact } = trainModel({ dataDir, extra, useBaseData: options.combine !== false, extraWords: options.extraWords, log: options.log });
+  if (options.output) writeFileSync(options.output, JSON.stringify(artifact));
+  return artifact;
+}

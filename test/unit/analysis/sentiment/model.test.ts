@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { normalize } from '../../../../analysis/normalize.js';
+import { loadSentimentModel, type SentimentModel } from '../../../../analysis/sentiment/model.js';
+import { createTokenizer } from '../../../../analysis/tokenizer.js';
+
+describe('sentiment model (shipped model.json)', () => {
+  let model: SentimentModel;
+  const tok = createTokenizer({ extraWords: ['招商银行', '招行', '工商银行', '工行', '建设银行', '建行'] });
+  const predict = (text: string) => {
+    const n = normalize(text);
+    return model.predict({ normalized: n.text, tokens: tok.tokens(n.text), emoticons: n.emoticons });
+  };
+
+  before(() => {
+    model = loadSentimentModel();
+  });
+
+  it('has a content-derived version', () => {
+    assert.match(model.version, /^sentiment-lr-[0-9a-f]{10}$/);
+  });
+
+  it('flags clear complaints as negative with score > 0.5', () => {
+    for (const text of [
+      '招商银行信用卡中心暴力催收,天天打电话骚扰我家人和同事,还威胁要上门,太恶心了[怒]',
+      '工行网点服务态度极差,排队两个小时柜员还爱答不理,投诉也没人处理',
+      '建行信用卡莫名其妙被降额,打客服电话一直推诿,再也不用了!',
+      '理财经理误导销售,说保本结果亏了本金20%,银行拒绝赔偿,我要去银保监会投诉',
+      '手機銀行又崩潰了,轉帳一直失敗,錢被扣了卻沒到賬,客服根本打不通',
+    ]) {
+      const p = predict(text);
+      assert.equal(p.label, 'negative', text);
+      assert.ok(p.score > 0.5, `${text}: ${p.score}`);
+    }
+  });
+
+  it('reads praise as positive', () => {
+    for (const text of ['招行的客户经理服务特别耐心专业,帮我解决了问题,非常满意,点赞[赞]', '建行信用卡提额了,额度很给力,还免年费,太开心了[哈哈]']) {
+      const p = predict(text);
+      assert.equal(p.label, 'positive', `${text}: ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('does not flag neutral announcements as negative', () => {
+    for (const text of [
+      '工商银行发布公告:5月1日至5日期间网点营业时间调整为9:00-16:00,手机银行服务正常',
+      '建设银行2023年年报显示,全年实现营业收入7697亿元,同比下降1.8%',
+      '请问招行信用卡账单日可以修改吗?',
+    ]) {
+      const p = predict(text);
+      assert.notEqual(p.label, 'negative', `${text}: ${p.score}`);
+    }
+  });
+
+  it('handles negation: 不满意 is more negative than 满意', () => {
+    const bad = predict('对这次办理业务的服务很不满意');
+    const good = predict('对这次办理业务的服务很满意');
+    assert.ok(bad.score > good.score + 0.2, `${bad.score} vs ${good.score}`);
+    assert.equal(bad.label, 'negative');
+    assert.notEqual(good.label, 'negative');
+  });
+
+  it('returns calibrated scores in [0, 1] and the negative phrases of negative posts', () => {
+    const p = predict('银行乱收费,还暴力催收,服务态度恶劣');
+    assert.ok(p.score >= 0 && p.score <= 1);
+    assert.ok(p.negativePhrases.length > 0, JSON.stringify(p));
+    assert.ok(
+      p.negativePhrases.some((w) => ['乱收费', '暴力催收', '恶劣', '态度恶劣'].includes(w)),
+      JSON.stringify(p.negativePhrases),
+    );
+    assert.deepEqual(predict('').negativePhrases, []);
+  });
+
+  it('emoticons move the score: [怒] more negative than [哈哈]', () => {
+    const angry = predict('今天去银行办业务[怒][怒]');
+    const happy = predict('今天去银行办业务[哈哈][哈哈]');
+    assert.ok(angry.score > happy.score, `${angry.score} vs ${happy.score}`);
+  });
+
+  it('ships a compact artifact', () => {
+    assert.ok(existsSync(new URL('../../../../analysis/sentiment/model.json', import.meta.url)));
+  });
+});
