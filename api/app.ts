@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../lib/errors.js';
 import { createAuthenticator } from './auth.js';
+import { createResponseCache } from './cache.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { registerAlertRoutes } from './controllers/alerts.js';
 import { registerEventRoutes } from './controllers/events.js';
@@ -110,9 +111,15 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
 
   const router = express.Router();
+  const cache = createResponseCache({ ttlMs: deps.responseCacheMs ?? 1000, clock: deps.clock });
+  deps.bus.subscribe((m) => {
+    if (m.type === 'case.changed') cache.invalidate('cases');
+    else if (m.type === 'mention.stored') cache.invalidate('mentions');
+  });
   registry.mount(router, {
     authenticate: (req, def) => auth.authenticate(req, def.access, def.queryToken ?? false),
     validateResponses: deps.validateResponses ?? process.env.NODE_ENV !== 'production',
+    cache,
   });
   app.use(router);
   if (deps.webDir) app.use(express.static(deps.webDir, { index: 'index.html', maxAge: '5m' }));

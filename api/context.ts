@@ -70,6 +70,11 @@ export interface ApiDeps {
   webDir?: string;
   /** Validate every JSON response against its schema (default: on unless NODE_ENV=production). */
   validateResponses?: boolean;
+  /**
+   * Lifetime of cached responses of hot reads (alert list, search, sentiment series) in ms; dropped
+   * earlier on case/mention bus messages. Default 1000; 0 disables the cache.
+   */
+  responseCacheMs?: number;
   /** SSE heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ApiRole } from '../lib/domain.js';
 import { ApiError } from '../lib/errors.js';
 import type { Principal } from './auth.js';
+import type { CacheGroup, ResponseCache } from './cache.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -43,6 +44,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   description?: string;
   /** Also accept the key as `?access_token=` (EventSource cannot set headers). */
   queryToken?: boolean;
+  /** Serve repeated identical requests from the response micro-cache (only for role-independent JSON). */
+  cache?: CacheGroup;
   /**
    * Returns the JSON body (validated against `response` when response validation is on), or
    * `undefined` after writing the response itself (streams).
@@ -65,6 +68,7 @@ export interface RouteDef {
   produces: string[];
   description?: string;
   queryToken?: boolean;
+  cache?: CacheGroup;
   handler: (ctx: RouteContext<unknown, unknown, unknown>) => unknown;
 }
 
@@ -106,6 +110,7 @@ export class RouteRegistry {
     options: {
       authenticate: (req: Request, def: RouteDef) => Promise<Principal | undefined>;
       validateResponses: boolean;
+      cache?: ResponseCache;
     },
   ): void {
     for (const def of this.defs) {
@@ -117,6 +122,14 @@ export class RouteRegistry {
         const query = parsePart(def.query, req.query, 'query', details);
         const body = parsePart(def.body, req.body, 'body', details);
         if (details.length > 0) throw invalidRequest(details);
+        const cache = def.cache && options.cache?.enabled ? options.cache : undefined;
+        if (cache) {
+          const hit = cache.get(def.cache!, req.originalUrl);
+          if (hit !== undefined) {
+            res.status(def.status).type('application/json').send(hit);
+            return;
+          }
+        }
         const result = await def.handler({ params, query, body, principal, req, res });
         if (res.headersSent || res.writableEnded) return;
         if (def.status === 204) {
@@ -128,6 +141,12 @@ export class RouteRegistry {
           const checked = def.response.safeParse(result);
           if (!checked.success)
             throw new Error(`response of ${def.method} ${def.path} does not match its schema: ${JSON.stringify(zodDetails(checked.error, 'response'))}`);
+        }
+        if (cache && res.statusCode === 200) {
+          const body = JSON.stringify(result);
+          cache.set(def.cache!, req.originalUrl, body);
+          res.status(def.status).type('application/json').send(body);
+          return;
         }
         res.status(def.status).json(result);
       });

@@ -45,6 +45,7 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
     description: 'Newest first. Items omit history and responses; fetch one case for those.',
     access: CASE_ROLES,
     query: listQuery,
+    cache: 'cases',
     response: pageOf(caseSummarySchema),
     handler: async ({ query }) => {
       const { overdue, ...rest } = query;

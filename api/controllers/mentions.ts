@@ -55,6 +55,7 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
     description: 'Full-text search over PII-masked mentions, newest first, with <mark> highlights of the matched terms.',
     access: READ_ROLES,
     query: searchQuery,
+    cache: 'mentions',
     response: pageOf(mentionSchema),
     handler: async ({ query }) => {
       checkRange(query.from, query.to);

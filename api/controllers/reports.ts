@@ -87,6 +87,7 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       totals: totalsSchema,
     }),
     produces: ['text/csv; charset=utf-8'],
+    cache: 'mentions',
     handler: async ({ query, res }) => {
       const { from, to } = range(query.from, query.to, ctx.clock.now(), query.interval === 'hour' ? 2 : 30, query.interval === 'hour' ? 31 : 400);
       const points = await ctx.store.sentimentSeries({

@@ -84,6 +84,27 @@ describe('API case actions, admin endpoints and live stream', () => {
     });
   });
 
+  describe('response cache of the alert board', () => {
+    it('serves repeated reads from cache, drops them on case.changed and after the TTL', async () => {
+      const state = async () =>
+        (await h.json('GET', '/api/v1/alerts?owner=pr&limit=50', { role: 'pr' })).body.items.find((c: { id: string }) => c.id === 'c_l2')?.assignee;
+      const before = await state();
+      const c = (await h.store.getCase('c_l2'))!;
+      await h.store.commitCaseChange({
+        case: { ...c, assignee: '直接写库', updatedAt: h.clock.now().toISOString() },
+        history: [],
+        scheduleClocks: [],
+        cancelClockKinds: [],
+        notifications: [],
+      });
+      assert.equal(await state(), before, 'a write that bypasses the bus is not seen within the TTL');
+      h.clock.advance(1001);
+      assert.equal(await state(), '直接写库');
+      await h.json('POST', '/api/v1/alerts/c_l2/reassign', { role: 'pr', body: { assignee: '公关部-李雷' } });
+      assert.equal(await state(), '公关部-李雷', 'a case action through the workflow is visible on the next read');
+    });
+  });
+
   describe('live stream', () => {
     it('delivers case.changed to an EventSource-style client authenticated by ?access_token=', async () => {
       const controller = new AbortController();

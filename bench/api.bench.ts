@@ -1,0 +1,170 @@
+/**
+ * API throughput and latency over an embedded store seeded with 1,000,000 mentions (30 days).
+ *
+ *   npm run bench:api            (BENCH_MENTIONS=200000 for a quicker run; BENCH_SECONDS per scenario)
+ *
+ * The seeded SQLite file is cached under the OS temp dir between runs (keyed by size and seed). The
+ * API runs in a child process so that the load generator (autocannon) does not share its event loop.
+ * Prints req/s and p99 per scenario, the `GET /health` baseline measured in the same run and the
+ * ratio to it, and PASS/FAIL per bar. Always exits 0 (speed is reported, not asserted).
+ *
+ * Bars (2 cores, embedded store): case list ≥ 2,000 req/s with p99 ≤ 50 ms (10 connections);
+ * keyword search p99 ≤ 50 ms; 30-day daily sentiment report ≤ 100 ms (p99, one connection).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createTokenizer } from '../analysis/tokenizer.js';
+import { createApiApp } from '../api/app.js';
+import { createKey } from '../api/keys.js';
+import { startApiServer } from '../api/server.js';
+import { loadConfig, projectPath } from '../config/load.js';
+import { parseRules } from '../escalation/rules.js';
+import { createCaseWorkflow } from '../escalation/workflow.js';
+import { MessageBus } from '../lib/bus.js';
+import { FakeClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { createMetrics } from '../lib/metrics.js';
+import { createStore } from '../store/index.js';
+import { seedStore } from './lib/seed.js';
+
+const N = Number(process.env.BENCH_MENTIONS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SEED = 42;
+/** A fixed "now" so the cached database and the report windows line up across runs. */
+const END = '2025-11-22T02:00:00.000Z';
+const DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), `radar-api-bench-${N}-s${SEED}`);
+const MARKER = join(DATA_DIR, 'seeded.json');
+
+function config() {
+  return loadConfig({
+    env: {},
+    overrides: {
+      store: { dataDir: DATA_DIR },
+      server: { rateLimitPerMinute: 100_000_000 },
+      log: { level: 'warn' },
+    },
+  });
+}
+
+async function ensureSeeded(): Promise<void> {
+  if (existsSync(MARKER)) {
+    const marker = JSON.parse(readFileSync(MARKER, 'utf8')) as { n: number; end: string };
+    if (marker.n === N && marker.end === END) {
+      console.log(`using cached store ${DATA_DIR} (${N.toLocaleString('en')} mentions)`);
+      return;
+    }
+  }
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  const log = createLogger({ level: 'warn' });
+  const tokenizer = createTokenizer();
+  const store = await createStore(config().store, { log, tokenize: (t) => tokenizer.tokens(t) });
+  const started = performance.now();
+  await seedStore(store, N, { days: 30, seed: SEED, end: END, print: (l) => console.log(`  seed: ${l}`) });
+  await store.close();
+  writeFileSync(MARKER, JSON.stringify({ n: N, end: END, seededAt: new Date().toISOString() }));
+  console.log(`seeded ${N.toLocaleString('en')} mentions in ${((performance.now() - started) / 1000).toFixed(1)} s into ${DATA_DIR}`);
+}
+
+/** Child process: the API over the seeded store, as `radar start` would run it (responses not re-validated). */
+async function serve(): Promise<void> {
+  const cfg = config();
+  const log = createLogger({ level: 'warn' });
+  const tokenizer = createTokenizer();
+  const tokenize = (t: string) => tokenizer.tokens(t);
+  const store = await createStore(cfg.store, { log, tokenize });
+  const clock = new FakeClock(END);
+  const bus = new MessageBus();
+  const ruleSet = parseRules(readFileSync(projectPath(cfg.escalation.rulesFile), 'utf8'));
+  const app = createApiApp({
+    config: cfg,
+    store,
+    workflow: createCaseWorkflow({ store, clock, log, bus, rules: ruleSet }),
+    rules: {
+      get: async () => ({ version: 0, yaml: '' }),
+      validate: () => [],
+      update: async () => ({ version: 0 }),
+    },
+    crawl: { runNow: async () => undefined, sourceIds: () => [] },
+    tokenize,
+    bus,
+    metrics: createMetrics({ defaultMetrics: false }),
+    clock,
+    log,
+    validateResponses: false,
+  });
+  const server = await startApiServer(app, 0, '127.0.0.1');
+  const { secret } = await createKey(store, { name: 'bench', role: 'admin' }, clock);
+  process.send?.({ url: server.url, secret });
+  process.on('message', async () => {
+    await server.close();
+    await store.close();
+    process.exit(0);
+  });
+}
+
+interface Measured {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(name: string, url: string, secret: string, connections: number): Promise<Measured> {
+  const run = (duration: number) =>
+    autocannon({ url, connections, duration, headers: { authorization: `Bearer ${secret}` }, timeout: 10 }) as Promise<autocannon.Result>;
+  await run(1);
+  const r = await run(SECONDS);
+  const errors = r.errors + r.timeouts + r.non2xx;
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors };
+}
+
+async function main(): Promise<void> {
+  await ensureSeeded();
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_API_ROLE: 'server' }, execArgv: process.execArgv });
+  const { url, secret } = await new Promise<{ url: string; secret: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; secret: string }));
+    child.once('exit', (code) => reject(new Error(`API child exited with ${code}`)));
+  });
+  const from = new Date(Date.parse(END) - 30 * 86_400_000).toISOString();
+  const q = encodeURIComponent('信用卡 年费');
+  try {
+    const check = await fetch(`${url}/api/v1/mentions?q=${q}&limit=20`, { headers: { authorization: `Bearer ${secret}` } });
+    const sample = (await check.json()) as { items: unknown[] };
+    console.log(`search sample: HTTP ${check.status}, ${sample.items.length} hits on the first page`);
+    const baseline = await measure('GET /health (baseline)', `${url}/health`, secret, 10);
+    const cases = await measure('case list ?state=active&limit=50', `${url}/api/v1/alerts?state=active&limit=50`, secret, 10);
+    const search = await measure('search q=信用卡 年费 limit=20', `${url}/api/v1/mentions?q=${q}&limit=20`, secret, 4);
+    const report = await measure(
+      '30-day daily sentiment report',
+      `${url}/api/v1/reports/sentiment?interval=day&from=${encodeURIComponent(from)}&to=${encodeURIComponent(END)}`,
+      secret,
+      1,
+    );
+    console.log(`\nAPI benchmark over ${N.toLocaleString('en')} mentions, ${SECONDS} s per scenario`);
+    console.log('scenario                                  req/s     p50 ms   p99 ms   ratio to /health   errors');
+    for (const m of [baseline, cases, search, report]) {
+      console.log(
+        `${m.name.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} ${m.p50.toFixed(1).padStart(9)} ${m.p99.toFixed(1).padStart(8)} ${(m.rps / baseline.rps).toFixed(3).padStart(12)} ${String(m.errors).padStart(12)}`,
+      );
+    }
+    const bar = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
+    console.log('');
+    bar(
+      cases.rps >= 2000 && cases.p99 <= 50 && cases.errors === 0,
+      `case list ≥ 2,000 req/s with p99 ≤ 50 ms (got ${cases.rps.toFixed(0)} req/s, p99 ${cases.p99} ms)`,
+    );
+    bar(search.p99 <= 50 && search.errors === 0, `keyword search p99 ≤ 50 ms (got ${search.p99} ms at 4 connections)`);
+    bar(report.p99 <= 100 && report.errors === 0, `30-day daily report over ${N.toLocaleString('en')} mentions ≤ 100 ms (got p99 ${report.p99} ms)`);
+  } finally {
+    child.send('stop');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+if (process.env.BENCH_API_ROLE === 'server') await serve();
+else await main();
