@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { attributionReport, buildDigest, dayBounds, monthBounds, shanghaiDate, slaReport } from '../../escalation/reports.js';
-import type { Event } from '../../lib/domain.js';
+import { loadDigest } from '../../escalation/digest.js';
+import { attributionReport, dayBounds, monthBounds, shanghaiDate, slaReport } from '../../escalation/reports.js';
 import { ApiError } from '../../lib/errors.js';
 import type { SeriesPoint } from '../../store/store.js';
 import { READ_ROLES } from '../auth.js';
@@ -253,44 +253,12 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
     }),
     handler: async ({ query }) => {
       const date = query.date ?? shanghaiDate(new Date(ctx.clock.now().getTime() - DAY));
-      let bounds: { from: string; to: string };
       try {
-        bounds = dayBounds(date);
+        dayBounds(date);
       } catch {
         throw new ApiError(400, 'invalid_request', 'invalid query.date: not a calendar date', [{ path: 'query.date', message: 'not a calendar date' }]);
       }
-      const weekStart = new Date(new Date(bounds.from).getTime() - 7 * DAY).toISOString();
-      const [cases, series, events] = await Promise.all([
-        ctx.store.listCasesOpenedBetween(new Date(new Date(bounds.from).getTime() - 30 * DAY).toISOString(), bounds.to),
-        ctx.store.sentimentSeries({ from: weekStart, to: bounds.to, interval: 'hour' }),
-        collectEvents(ctx, bounds.from, bounds.to),
-      ]);
-      const stamped = series.map((p) => ({ p, t: Date.parse(p.bucket) }));
-      const dayTotals = (from: string, to: string) => sumPoints(stamped.filter(({ t }) => t >= Date.parse(from) && t < Date.parse(to)).map(({ p }) => p));
-      const previousDays = Array.from({ length: 7 }, (_, i) => {
-        const start = new Date(new Date(bounds.from).getTime() - (7 - i) * DAY).toISOString();
-        return dayTotals(start, new Date(new Date(start).getTime() + DAY).toISOString());
-      });
-      return buildDigest({
-        date,
-        cases,
-        events,
-        day: dayTotals(bounds.from, bounds.to),
-        previousDays,
-        institutionName: ctx.dto.institutionName,
-      });
+      return loadDigest(ctx.store, date, ctx.dto.institutionName);
     },
   });
-}
-
-/** Events active on the day (bounded: the digest needs only the most negative few). */
-async function collectEvents(ctx: ApiContext, from: string, to: string): Promise<Event[]> {
-  const out: Event[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.listEvents({ from, to, limit: 200, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor && out.length < 2000);
-  return out;
 }
