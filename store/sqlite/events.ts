@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import type { EventQuery, Page } from '../store.js';
-import { decodeCursor, encodeCursor, HOUR_MS, normIso } from './codec.js';
+import { decodeCursor, encodeCursor, normIso } from './codec.js';
+
+const minuteOf = (at: string): number => Math.floor(Date.parse(at) / 60_000);
 
 interface EventRow {
   id: string;
@@ -73,7 +75,11 @@ export class EventRepo {
       ),
       link: db.prepare('INSERT OR IGNORE INTO event_mentions (event_id, mention_id, published_at) VALUES (?, ?, ?)'),
       member: db.prepare('INSERT OR IGNORE INTO event_members (event_id, kind, member) VALUES (?, ?, ?)'),
-      lastHour: db.prepare('SELECT count(*) FROM event_mentions WHERE event_id = ? AND published_at > ? AND published_at <= ?').pluck(),
+      bumpMinute: db.prepare(
+        'INSERT INTO event_minutes (event_id, minute, count) VALUES (?, ?, 1) ON CONFLICT (event_id, minute) DO UPDATE SET count = count + 1',
+      ),
+      // At most 60 rows: the minutes in (lastSeen - 1 h, lastSeen].
+      lastHour: db.prepare('SELECT coalesce(sum(count), 0) FROM event_minutes WHERE event_id = ? AND minute > ? AND minute <= ?').pluck(),
       update: db.prepare(
         `UPDATE events SET mention_count = mention_count + 1, distinct_authors = distinct_authors + @newAuthor,
            distinct_complainants = distinct_complainants + @newComplainant, negative_count = negative_count + @negative,
@@ -120,7 +126,7 @@ export class EventRepo {
     const sources = JSON.parse(row.sources) as string[];
     if (!sources.includes(m.source)) sources.push(m.source);
     const lastSeen = publishedAt > row.last_seen_at ? publishedAt : row.last_seen_at;
-    const hourAgo = new Date(Date.parse(lastSeen) - HOUR_MS).toISOString();
+    this.s.bumpMinute.run(eventId, minuteOf(publishedAt));
     this.s.update.run({
       id: eventId,
       newAuthor,
@@ -132,9 +138,14 @@ export class EventRepo {
       rumour: a.severity.runRumour ? 1 : 0,
       at: publishedAt,
       lastSeen,
-      lastHour: this.s.lastHour.get(eventId, hourAgo, lastSeen) as number,
+      lastHour: this.lastHourCount(eventId, lastSeen),
     });
     return this.get(eventId);
+  }
+
+  private lastHourCount(eventId: string, lastSeen: string): number {
+    const m = minuteOf(lastSeen);
+    return this.s.lastHour.get(eventId, m - 60, m) as number;
   }
 
   listRecent(since: string): Event[] {
@@ -189,14 +200,17 @@ export class EventRepo {
       `UPDATE events SET mention_count = ?, distinct_authors = ?, distinct_complainants = ?, negative_count = ?, media_count = ?, sources = ?,
          regulator_mentioned = ?, run_rumour = ?, first_seen_at = ?, last_seen_at = ?, last_hour_count = ? WHERE id = ?`,
     );
-    const lastHour = this.s.lastHour;
+    const minutes = this.db.prepare(
+      `INSERT OR REPLACE INTO event_minutes (event_id, minute, count)
+       SELECT event_id, CAST(unixepoch(published_at) / 60 AS INTEGER), count(*) FROM event_mentions WHERE event_id = ? GROUP BY 1, 2`,
+    );
     this.db.transaction(() => {
       for (const id of eventIds) {
+        minutes.run(id);
         const g = agg.get(id) as { n: number; first: string | null; last: string | null };
         if (!g.first || !g.last) continue;
         const m = new Map((members.all(id) as Array<{ kind: string; n: number }>).map((r) => [r.kind, r.n]));
         const f = flags.get(id) as { neg: number; sources: string | null; reg: number | null; rumour: number | null };
-        const hourAgo = new Date(Date.parse(g.last) - HOUR_MS).toISOString();
         set.run(
           g.n,
           m.get('a') ?? 0,
@@ -208,7 +222,7 @@ export class EventRepo {
           f.rumour ? 1 : 0,
           g.first,
           g.last,
-          lastHour.get(id, hourAgo, g.last) as number,
+          this.lastHourCount(id, g.last),
           id,
         );
       }

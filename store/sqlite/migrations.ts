@@ -228,6 +228,20 @@ export const migrations: Migration[] = [
       CREATE INDEX audit_target ON audit_log(target, id);
     `,
   },
+  {
+    version: 2,
+    name: 'per-minute event counts for lastHourCount',
+    up: `
+      CREATE TABLE event_minutes (
+        event_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (event_id, minute)
+      ) WITHOUT ROWID;
+      INSERT INTO event_minutes (event_id, minute, count)
+        SELECT event_id, CAST(unixepoch(published_at) / 60 AS INTEGER), count(*) FROM event_mentions GROUP BY 1, 2;
+    `,
+  },
 ];
 
 /** Applies pending migrations in order, each in its own transaction. Returns the versions applied. */

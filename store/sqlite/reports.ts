@@ -77,20 +77,9 @@ export class Rollups {
       buckets = range(h0, h1);
       label = hourLabel;
     } else {
-      // Whole Shanghai days from rollup_day, the partial edge days from rollup_hour.
       const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
       const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-      const dayStartHour = (d: number) => (d * DAY_MS - SHANGHAI_OFFSET_MS) / HOUR_MS;
-      const fullFrom = dayStartHour(d0) >= h0 ? d0 : d0 + 1;
-      const fullTo = dayStartHour(d1) <= h1 ? d1 : d1 - 1;
-      const hourToDay = (b: number) => Math.floor((b * HOUR_MS + SHANGHAI_OFFSET_MS) / DAY_MS);
-      if (fullTo > fullFrom) {
-        run('rollup_day', fullFrom, fullTo, (b) => b);
-        run('rollup_hour', h0, dayStartHour(fullFrom), hourToDay);
-        run('rollup_hour', dayStartHour(fullTo), h1, hourToDay);
-      } else {
-        run('rollup_hour', h0, h1, hourToDay);
-      }
+      for (const span of daySpans(fromMs, toMs)) run(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
       buckets = range(d0, d1);
       label = dayLabel;
     }
@@ -98,12 +87,12 @@ export class Rollups {
   }
 
   shareOfVoice(from: string, to: string): Array<{ institution: string; mentions: number; negative: number; positive: number; neutral: number }> {
-    const rows = this.db
-      .prepare(
-        `SELECT institution, label, SUM(count) AS n FROM rollup_hour
-         WHERE topic = '${ALL_TOPICS}' AND bucket >= ? AND bucket < ? AND institution != '' GROUP BY institution, label`,
-      )
-      .all(Math.floor(Date.parse(from) / HOUR_MS), Math.ceil(Date.parse(to) / HOUR_MS)) as Array<{ institution: string; label: SentimentLabel; n: number }>;
+    const rows: Array<{ institution: string; label: SentimentLabel; n: number }> = [];
+    for (const span of daySpans(Date.parse(from), Date.parse(to))) {
+      const sql = `SELECT institution, label, SUM(count) AS n FROM ${span.table}
+         WHERE topic = '${ALL_TOPICS}' AND bucket >= ? AND bucket < ? AND institution != '' GROUP BY institution, label`;
+      rows.push(...(this.db.prepare(sql).all(span.lo, span.hi) as typeof rows));
+    }
     const by = new Map<string, { institution: string; mentions: number; negative: number; positive: number; neutral: number }>();
     for (const r of rows) {
       const e = by.get(r.institution) ?? { institution: r.institution, mentions: 0, negative: 0, positive: 0, neutral: 0 };
@@ -113,6 +102,25 @@ export class Rollups {
     }
     return [...by.values()].sort((a, b) => b.mentions - a.mentions || a.institution.localeCompare(b.institution));
   }
+}
+
+const hourToDay = (b: number) => Math.floor((b * HOUR_MS + SHANGHAI_OFFSET_MS) / DAY_MS);
+
+/** Splits [from, to) into whole Asia/Shanghai days (rollup_day) and the partial edge hours (rollup_hour). */
+function daySpans(fromMs: number, toMs: number): Array<{ table: 'rollup_day' | 'rollup_hour'; lo: number; hi: number }> {
+  if (!(toMs > fromMs)) return [];
+  const h0 = Math.floor(fromMs / HOUR_MS);
+  const h1 = Math.ceil(toMs / HOUR_MS);
+  const dayStartHour = (d: number) => (d * DAY_MS - SHANGHAI_OFFSET_MS) / HOUR_MS;
+  const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  const fullFrom = dayStartHour(d0) >= h0 ? d0 : d0 + 1;
+  const fullTo = dayStartHour(d1) <= h1 ? d1 : d1 - 1;
+  if (fullTo <= fullFrom) return [{ table: 'rollup_hour', lo: h0, hi: h1 }];
+  const spans: Array<{ table: 'rollup_day' | 'rollup_hour'; lo: number; hi: number }> = [{ table: 'rollup_day', lo: fullFrom, hi: fullTo }];
+  if (dayStartHour(fullFrom) > h0) spans.push({ table: 'rollup_hour', lo: h0, hi: dayStartHour(fullFrom) });
+  if (h1 > dayStartHour(fullTo)) spans.push({ table: 'rollup_hour', lo: dayStartHour(fullTo), hi: h1 });
+  return spans;
 }
 
 function range(lo: number, hi: number): number[] {

@@ -188,7 +188,13 @@ export class SqliteStore implements Store {
   /** Writes already-analysed mentions (and their events) in one transaction; call `finishBulkImport()` after the last batch. */
   bulkImport(events: Event[], items: BulkItem[]): number {
     this.bulk ??= new BulkImporter(this.db, this.mentions.events, this.rollups, (t) => this.mentions.titleText(t));
-    return this.bulk.import(events, items);
+    // Seeding can be redone after a crash, so it skips the WAL fsync.
+    this.db.pragma('synchronous = OFF');
+    try {
+      return this.bulk.import(events, items);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
   /** Rebuilds the stats of events touched by bulkImport and refreshes the planner statistics. */
   finishBulkImport(): void {
