@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Case, CaseClock, CaseHistoryEntry, Notification } from '../../lib/domain.js';
 import { ConflictError } from '../../lib/errors.js';
 import type { CaseChange, CaseQuery, NotificationAttempt, Page } from '../store.js';
-import { decodeCursor, encodeCursor } from './codec.js';
+import { decodeCursor, encodeCursor, prepared } from './codec.js';
 
 interface CaseRow {
   id: string;
@@ -193,7 +193,7 @@ export class CaseRepo {
     for (let i = 0; i < rows.length; i += 500) {
       const ids = rows.slice(i, i + 500).map((r) => r.id);
       const sql = `SELECT * FROM case_history WHERE case_id IN (${ids.map(() => '?').join(',')}) ORDER BY case_id, seq`;
-      all.push(...(this.db.prepare(sql).all(...ids) as HistoryRow[]));
+      all.push(...(prepared(this.db, sql).all(...ids) as HistoryRow[]));
     }
     for (const h of all) {
       const list = hist.get(h.case_id) ?? [];
@@ -235,8 +235,7 @@ export class CaseRepo {
       params.push(q.overdueAt, q.overdueAt);
     }
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = this.db
-      .prepare(`SELECT count(*) FROM cases ${filter}`)
+    const total = prepared(this.db, `SELECT count(*) FROM cases ${filter}`)
       .pluck()
       .get(...params) as number;
     const cursor = decodeCursor(q.cursor, isCaseCursor);
@@ -245,7 +244,7 @@ export class CaseRepo {
       params.push(cursor.t, cursor.id);
     }
     const sql = `SELECT * FROM cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as CaseRow[];
+    const rows = prepared(this.db, sql).all(...params, limit + 1) as CaseRow[];
     const items = this.withHistory(rows.slice(0, limit));
     const last = items.at(-1);
     return rows.length > limit && last ? { items, total, nextCursor: encodeCursor({ t: last.openedAt, id: last.id }) } : { items, total };

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Analysis, Mention } from '../../lib/domain.js';
 
 const SK_SECOND = 2 ** 21;
@@ -123,4 +124,22 @@ export function dayLabel(bucket: number): string {
 export function normIso(at: string): string {
   const ms = Date.parse(at);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : at;
+}
+
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement for dynamic SQL (filters), cached per connection: preparing costs more than running. */
+export function prepared(db: Database.Database, sql: string): Database.Statement {
+  let cache = statementCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db, cache);
+  }
+  let st = cache.get(sql);
+  if (!st) {
+    st = db.prepare(sql);
+    if (cache.size > 500) cache.clear();
+    cache.set(sql, st);
+  }
+  return st;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import type { EventQuery, Page } from '../store.js';
-import { decodeCursor, encodeCursor, normIso } from './codec.js';
+import { decodeCursor, encodeCursor, normIso, prepared } from './codec.js';
 
 const minuteOf = (at: string): number => Math.floor(Date.parse(at) / 60_000);
 
@@ -178,7 +178,7 @@ export class EventRepo {
       params.push(cursor.t, cursor.id);
     }
     const sql = `SELECT * FROM events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as EventRow[];
+    const rows = prepared(this.db, sql).all(...params, limit + 1) as EventRow[];
     const items = rows.slice(0, limit).map(rowToEvent);
     const last = items.at(-1);
     return rows.length > limit && last ? { items, nextCursor: encodeCursor({ t: last.lastSeenAt, id: last.id }) } : { items };

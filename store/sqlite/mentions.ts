@@ -11,6 +11,7 @@ import {
   mentionData,
   normIso,
   parseAnalysis,
+  prepared,
   rowToMention,
   sortKey,
   sortKeyFloor,
@@ -199,7 +200,7 @@ export class MentionRepo {
     const from = useFts ? 'mention_fts f JOIN analyses a ON a.sk = f.rowid' : 'analyses a';
     const sql = `SELECT m.data, m.duplicate_of, m.processed_at, a.data AS adata, a.sk FROM ${from} JOIN mentions m ON m.id = a.mention_id
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${skCol} DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as JoinedRow[];
+    const rows = prepared(this.db, sql).all(...params, limit + 1) as JoinedRow[];
     const page = rows.slice(0, limit);
     const items = page.map((r) => {
       const v: MentionView = toView(r);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SentimentLabel } from '../../lib/domain.js';
 import type { SeriesPoint, SeriesQuery } from '../store.js';
-import { DAY_MS, dayBucket, dayLabel, HOUR_MS, hourBucket, hourLabel, SHANGHAI_OFFSET_MS } from './codec.js';
+import { DAY_MS, dayBucket, dayLabel, HOUR_MS, hourBucket, hourLabel, prepared, SHANGHAI_OFFSET_MS } from './codec.js';
 
 export interface RollupKey {
   publishedAt: string;
@@ -68,7 +68,7 @@ export class Rollups {
     const run = (table: string, lo: number, hi: number, map: (b: number) => number) => {
       if (hi <= lo) return;
       const sql = `${select} ${table} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
-      for (const r of this.db.prepare(sql).all(...params, lo, hi) as typeof rows) rows.push({ ...r, bucket: map(r.bucket) });
+      for (const r of prepared(this.db, sql).all(...params, lo, hi) as typeof rows) rows.push({ ...r, bucket: map(r.bucket) });
     };
     let buckets: number[];
     let label: (b: number) => string;
@@ -91,7 +91,7 @@ export class Rollups {
     for (const span of daySpans(Date.parse(from), Date.parse(to))) {
       const sql = `SELECT institution, label, SUM(count) AS n FROM ${span.table}
          WHERE topic = '${ALL_TOPICS}' AND bucket >= ? AND bucket < ? AND institution != '' GROUP BY institution, label`;
-      rows.push(...(this.db.prepare(sql).all(span.lo, span.hi) as typeof rows));
+      rows.push(...(prepared(this.db, sql).all(span.lo, span.hi) as typeof rows));
     }
     const by = new Map<string, { institution: string; mentions: number; negative: number; positive: number; neutral: number }>();
     for (const r of rows) {
