@@ -6,14 +6,9 @@ import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
 import { hashSecret } from './keys.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { Access } from './route.js';
+import type { Access, Principal } from './types.js';
 
-/** The caller behind an API key. `id` is what audit entries and case history record as the actor. */
-export interface Principal {
-  keyId: string;
-  id: string;
-  role: ApiRole;
-}
+export type { Principal } from './types.js';
 
 /** Roles that handle cases (the workflow enforces which tier each may act on). */
 export const CASE_ROLES = ['customer_service', 'pr', 'executive', 'compliance'] as const satisfies readonly ApiRole[];

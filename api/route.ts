@@ -1,14 +1,12 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { ApiRole } from '../lib/domain.js';
 import { ApiError } from '../lib/errors.js';
-import type { Principal } from './auth.js';
 import type { CacheGroup, ResponseCache } from './cache.js';
+import type { Access, Principal } from './types.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
-/** Who may call a route: `public`, or the roles allowed (admin is always allowed). */
-export type Access = 'public' | readonly ApiRole[];
+export type { Access } from './types.js';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
