@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import { type Harness, startHarness } from './harness.js';
 
@@ -225,6 +228,21 @@ describe('API rate limiting and public metrics', () => {
     h.clock.advance(20_000);
     assert.equal((await h.request('GET', '/api/v1/mentions?limit=1', { role: 'consumer' })).status, 200);
     assert.equal((await h.request('GET', '/api/v1/mentions?limit=1', { role: 'consumer' })).status, 429);
+  });
+
+  it('serves the dashboard files publicly with the security headers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>舆情雷达</title><script src="/app.js"></script>');
+    writeFileSync(join(dir, 'app.js'), 'console.log("看板")');
+    h = await startHarness({ webDir: dir });
+    const index = await h.request('GET', '/');
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /舆情雷达/);
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const js = await h.request('GET', '/app.js');
+    assert.match(js.headers.get('content-type') ?? '', /javascript/);
+    assert.equal((await h.json('GET', '/missing.js')).body.error.code, 'not_found');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves /metrics without a key when server.metricsPublic is set', async () => {
