@@ -75,6 +75,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    // The dashboard's SLA countdowns correct for client clock skew with this.
+    res.setHeader('X-Server-Time', deps.clock.now().toISOString());
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const route = typeof res.locals.route === 'string' ? res.locals.route : 'other';
@@ -84,7 +86,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     if (origin && corsOrigins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Disposition');
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Disposition, X-Server-Time');
       if (req.method === 'OPTIONS') {
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');

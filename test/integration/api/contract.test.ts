@@ -146,6 +146,7 @@ describe('API contract: every registered route', () => {
       assert.match(csp, /script-src 'self'(;|$)/, path);
       assert.match(csp, /frame-ancestors 'none'/);
       assert.equal(res.headers.get('x-powered-by'), null, path);
+      assert.equal(res.headers.get('x-server-time'), h.clock.now().toISOString(), path);
     }
   });
 
