@@ -12,7 +12,7 @@ export function registerStreamRoutes(registry: RouteRegistry, ctx: ApiContext): 
     tag: 'stream',
     summary: 'Live updates as Server-Sent Events',
     description:
-      'Events: `case.changed` ({change, case}; not sent to consumer keys), `source.health`, `mention.stored` ({count}). A comment heartbeat every 15 s. EventSource clients pass the key as `?access_token=`.',
+      'Events: `case.changed` ({change, case}; not sent to consumer keys), `source.health` ({health}), `mention.stored` ({count}); the data is the bus message without its type. A comment heartbeat every 15 s. EventSource clients pass the key as `?access_token=`.',
     access: READ_ROLES,
     queryToken: true,
     query: z.object({ access_token: z.string().optional() }),
@@ -27,7 +27,7 @@ export function registerStreamRoutes(registry: RouteRegistry, ctx: ApiContext): 
             case 'case.changed':
               return seesCases ? { event: m.type, data: { change: m.change, case: caseSummaryDto(ctx.dto, m.case) } } : undefined;
             case 'source.health':
-              return { event: m.type, data: m.health };
+              return { event: m.type, data: { health: m.health } };
             case 'mention.stored':
               return { event: m.type, data: { count: m.count } };
             default:

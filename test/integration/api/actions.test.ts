@@ -129,6 +129,10 @@ describe('API case actions, admin endpoints and live stream', () => {
       const reader = res.body!.getReader();
       let text = '';
       h.bus.publish({ type: 'case.changed', case: (await h.store.getCase('c_l2'))!, change: 'comment' });
+      h.bus.publish({
+        type: 'source.health',
+        health: { source: 'weibo', status: 'blocked', consecutiveFailures: 3, itemsFetched: 0, itemsMalformed: 0, running: false },
+      });
       h.bus.publish({ type: 'mention.stored', count: 7 });
       while (!text.includes('event: mention.stored') || !text.includes(': heartbeat')) {
         const { value } = await reader.read();
@@ -137,6 +141,7 @@ describe('API case actions, admin endpoints and live stream', () => {
       await reader.cancel();
       assert.ok(!text.includes('case.changed'));
       assert.match(text, /data: \{"count":7\}/);
+      assert.match(text, /event: source\.health\ndata: \{"health":\{"source":"weibo","status":"blocked"/);
     });
   });
 
