@@ -67,12 +67,12 @@ program
   .description('read posts from stdin (one per line) and write one JSON analysis per line (NDJSON)')
   .action(async () => {
     const config = loadConfig({ files: configFiles() });
-    const { createTextAnalyzer } = await import('./analysis/index.js');
-    const analyzeText = createTextAnalyzer(config);
+    const { createAnalyzer } = await import('./analysis/index.js');
+    const analyzer = createAnalyzer(config);
     const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     const out: string[] = [];
     for await (const line of rl) {
-      out.push(JSON.stringify(analyzeText(line)));
+      out.push(JSON.stringify(analyzer.analyzeText(line)));
       if (out.length >= 256) process.stdout.write(`${out.splice(0).join('\n')}\n`);
     }
     if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createAnalyzer, createClusterer, createInstitutionMatcher, createTokenizer } from '../analysis/index.js';
+import { createAnalyzer, createClusterer, createInstitutionMatcher } from '../analysis/index.js';
+import { createTokenizer } from '../analysis/tokenizer.js';
 import { createApiApp } from '../api/app.js';
 import { ensureBootstrapKey } from '../api/keys.js';
 import { startApiServer } from '../api/server.js';

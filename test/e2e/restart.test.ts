@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { projectRoot } from '../../config/load.js';
+import { createInstitutionMatcher } from '../../analysis/institutions.js';
+import { loadConfig, projectRoot } from '../../config/load.js';
 import type { Case } from '../../lib/domain.js';
 import { silentLogger } from '../../lib/logger.js';
 import { createStore } from '../../store/index.js';
+import { startHttpReceiver } from '../fixtures/receivers.js';
 import { buildCardFeeScenario } from '../fixtures/scenario/card-fee.js';
 import { type FixtureServers, startFixtureServers } from '../fixtures/servers/index.js';
 
@@ -36,6 +38,7 @@ function startService(dataDir: string, configFile: string): Child {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         lines.push(line);
+        if (process.env.DEBUG_CHILD) process.stderr.write(`[child ${proc.pid}] ${line}\n`);
         try {
           const entry = JSON.parse(line) as { message?: string; url?: string };
           if (entry.message === 'API listening' && entry.url) resolve(entry.url);
@@ -70,12 +73,16 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 describe('kill -9 mid-run and restart', function () {
   this.timeout(150_000);
   let servers: FixtureServers;
+  let hook: Awaited<ReturnType<typeof startHttpReceiver>>;
   let dataDir: string;
   let configFile: string;
   const children: ChildProcess[] = [];
+  /** Native ids of published posts about a watched institution (noise such as 招商局 is filtered out). */
+  const relevant = new Set<string>();
 
   before(async () => {
     servers = await startFixtureServers();
+    hook = await startHttpReceiver(() => ({ status: 200, body: { ok: true } }));
     dataDir = mkdtempSync(join(tmpdir(), 'radar-restart-'));
     configFile = join(dataDir, 'overrides.yaml');
     writeFileSync(
@@ -96,15 +103,24 @@ describe('kill -9 mid-run and restart', function () {
           },
         },
         log: { format: 'json' },
+        escalation: { channels: { webhook: { url: hook.url, secret: 'restart-webhook-secret' } } },
       }),
     );
-    for (const phase of buildCardFeeScenario(new Date()).phases) servers.publishPhase(phase);
+    const matcher = createInstitutionMatcher(loadConfig().watchlist);
+    for (const phase of buildCardFeeScenario(new Date()).phases) {
+      servers.publishPhase(phase);
+      for (const item of [...phase.weibo, ...phase.heimao, ...phase.jutousu, ...phase.news]) {
+        if (matcher.isRelevant(`${item.title ?? ''} ${item.text}`)) relevant.add(item.id);
+      }
+    }
   });
 
   after(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await servers?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await hook?.close();
+    if (dataDir && !process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.KEEP_DATA) console.log(dataDir);
   });
 
   it('loses no stored mention and opens no duplicate case', async () => {
@@ -127,17 +143,38 @@ describe('kill -9 mid-run and restart', function () {
       },
       90_000,
     );
+    // Every post the platforms served is stored, whatever the kill interrupted.
+    const expected = servers.publishedIds().filter((id) => relevant.has(id.slice(id.indexOf(':') + 1)));
+    assert.ok(expected.length >= 15, `expected posts: ${expected.length}`);
+    let missing = '';
+    await until(
+      'every published post stored',
+      async () => {
+        for (const id of expected) {
+          const res = await fetch(`${url2}/api/v1/mentions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+          if (res.status !== 200) {
+            missing = `${id} → HTTP ${res.status}`;
+            return undefined;
+          }
+        }
+        return true;
+      },
+      60_000,
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; last missing: ${missing}`);
+    });
+    const detail = await fetch(`${url2}/api/v1/alerts/${final.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const full = (await detail.json()) as Case;
     second.proc.kill('SIGTERM');
     await new Promise((r) => second.proc.once('exit', r));
 
     // Depending on where the kill landed, the case opened at L1 or L2; either way each transition is recorded once.
-    const transitions = final.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => `${h.type}:${h.tier}`);
+    const transitions = full.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => `${h.type}:${h.tier}`);
     assert.equal(transitions.filter((h) => h.startsWith('opened')).length, 1, 'exactly one case opened');
     assert.equal(new Set(transitions).size, transitions.length, `no transition recorded twice: ${transitions.join(', ')}`);
 
     const store = await createStore({ backend: 'sqlite', dataDir, keepRawText: false }, { log: silentLogger() });
     try {
-      const expected = servers.publishedIds();
       for (const id of expected) {
         const m = await store.getMention(id);
         assert.ok(m, `mention ${id} stored`);
@@ -145,6 +182,13 @@ describe('kill -9 mid-run and restart', function () {
       const notifications = await store.listNotifications(final.id);
       const keys = notifications.map((n) => n.idempotencyKey);
       assert.equal(new Set(keys).size, keys.length, 'no duplicate notification');
+      // Every page the outbox recorded as sent reached the receiver (delivery is at-least-once).
+      const delivered = new Set(hook.received.map((r) => decodeURIComponent(String(r.headers['x-radar-idempotency-key']))));
+      for (const n of notifications.filter((x) => x.status === 'sent')) assert.ok(delivered.has(n.idempotencyKey), `delivered ${n.idempotencyKey}`);
+      assert.ok(
+        notifications.some((n) => n.status === 'sent'),
+        'pages were sent',
+      );
     } finally {
       await store.close();
     }

@@ -8,7 +8,7 @@ import type { Case, Notification } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
-import { startHttpReceiver, startSmtpReceiver } from './notifiers/receivers.js';
+import { startHttpReceiver, startSmtpReceiver } from '../../fixtures/receivers.js';
 
 const log = silentLogger();
 

@@ -9,7 +9,7 @@ import { createWeComNotifier } from '../../../../escalation/notifiers/wecom.js';
 import { FakeClock } from '../../../../lib/clock.js';
 import type { Notification } from '../../../../lib/domain.js';
 import { NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
-import { startHttpReceiver, startSmtpReceiver } from './receivers.js';
+import { startHttpReceiver, startSmtpReceiver } from '../../../fixtures/receivers.js';
 
 const clock = new FakeClock('2025-11-22T02:00:00.000Z');
 
