@@ -127,6 +127,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     },
   });
 
+  // A run interrupted by a crash left its source marked running; nothing is running in a new process.
+  for (const health of await store.listSourceHealth()) {
+    if (health.running) await store.saveSourceHealth({ ...health, running: false });
+  }
   await pipeline.recover();
   if (options.apiKey) await ensureBootstrapKey(store, options.apiKey, clock);
 
