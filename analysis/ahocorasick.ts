@@ -23,8 +23,12 @@ export class AhoCorasick {
   private readonly fail: Int32Array;
   /** Pattern indices ending at each state, suffix outputs included. */
   private readonly out: Array<number[] | undefined>;
-  /** Code units that leave the root: everything else is skipped without a map lookup. */
-  private readonly rootChars = new Uint8Array(ALPHABET);
+  /** Dense transitions out of the root (0 = stay): most text characters never leave it. */
+  private readonly rootNext = new Int32Array(ALPHABET);
+  /** Other states' children as flat arrays (most states have one or two): `childStart[s]` … `childStart[s + 1]`. */
+  private childStart: Int32Array = new Int32Array(1);
+  private childChars: Uint16Array = new Uint16Array(0);
+  private childTargets: Int32Array = new Int32Array(0);
   private readonly lengths: Int32Array;
   private readonly fold: boolean;
 
@@ -41,7 +45,6 @@ export class AhoCorasick {
       let s = 0;
       for (let i = 0; i < pat.length; i++) {
         const c = this.code(pat, i);
-        if (s === 0) this.rootChars[c] = 1;
         const key = s * ALPHABET + c;
         let next = this.goto.get(key);
         if (next === undefined) {
@@ -56,6 +59,8 @@ export class AhoCorasick {
       else outs[s] = [p];
     }
     this.fail = new Int32Array(stateCount);
+    for (const [key, child] of this.goto) if (key < ALPHABET) this.rootNext[key] = child;
+    this.flatten(stateCount);
     this.out = outs;
     // Children per state, for the breadth-first failure-link construction.
     const children: Array<Array<[number, number]>> = Array.from({ length: stateCount }, () => []);
@@ -91,28 +96,44 @@ export class AhoCorasick {
     return this.fold && c >= 65 && c <= 90 ? c + 32 : c;
   }
 
+  private flatten(stateCount: number): void {
+    const counts = new Int32Array(stateCount + 1);
+    for (const key of this.goto.keys()) counts[Math.floor(key / ALPHABET) + 1]!++;
+    for (let s = 0; s < stateCount; s++) counts[s + 1]! += counts[s]!;
+    this.childStart = counts;
+    this.childChars = new Uint16Array(this.goto.size);
+    this.childTargets = new Int32Array(this.goto.size);
+    const fill = counts.slice(0, stateCount);
+    for (const [key, child] of this.goto) {
+      const parent = Math.floor(key / ALPHABET);
+      const at = fill[parent]!++;
+      this.childChars[at] = key - parent * ALPHABET;
+      this.childTargets[at] = child;
+    }
+  }
+
+  private step(s: number, c: number): number {
+    const start = this.childStart;
+    const chars = this.childChars;
+    while (s !== 0) {
+      for (let j = start[s]!, end = start[s + 1]!; j < end; j++) if (chars[j] === c) return this.childTargets[j]!;
+      s = this.fail[s]!;
+    }
+    return this.rootNext[c]!;
+  }
+
   /** All occurrences, ordered by end position (then longest first). */
   scan(text: string): AcMatches {
     const res: AcMatches = { starts: [], ends: [], patterns: [] };
-    const goto = this.goto;
-    const fail = this.fail;
     const out = this.out;
-    const rootChars = this.rootChars;
+    const rootNext = this.rootNext;
     const fold = this.fold;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (fold && c >= 65 && c <= 90) c += 32;
-      if (s === 0 && rootChars[c] === 0) continue;
-      for (;;) {
-        const next = goto.get(s * ALPHABET + c);
-        if (next !== undefined) {
-          s = next;
-          break;
-        }
-        if (s === 0) break;
-        s = fail[s]!;
-      }
+      s = s === 0 ? rootNext[c]! : this.step(s, c);
+      if (s === 0) continue;
       const o = out[s];
       if (o !== undefined) {
         for (let k = 0; k < o.length; k++) {
@@ -128,24 +149,14 @@ export class AhoCorasick {
 
   /** True as soon as any pattern occurs (early exit). */
   test(text: string): boolean {
-    const goto = this.goto;
-    const fail = this.fail;
     const out = this.out;
     const fold = this.fold;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (fold && c >= 65 && c <= 90) c += 32;
-      if (s === 0 && this.rootChars[c] === 0) continue;
-      for (;;) {
-        const next = goto.get(s * ALPHABET + c);
-        if (next !== undefined) {
-          s = next;
-          break;
-        }
-        if (s === 0) break;
-        s = fail[s]!;
-      }
+      s = this.step(s, c);
+      if (s === 0) continue;
       if (out[s] !== undefined) return true;
     }
     return false;
@@ -172,4 +183,59 @@ export function buildDictionary<T>(entries: Iterable<[string, T]>, options: AcOp
     payloads[i]!.push(payload);
   }
   return { ac: new AhoCorasick(phrases, options), payloads };
+}
+
+/** A dictionary registered in a {@link SharedDictionary}: its payloads per pattern of the shared automaton. */
+export interface DictionaryHandle<T> {
+  /** Payloads of this dictionary for a pattern index of the shared automaton (undefined: none). */
+  payloads(pattern: number): readonly T[] | undefined;
+  /** The shared automaton (valid once built). */
+  readonly ac: AhoCorasick;
+}
+
+/**
+ * Several stages' dictionaries in ONE automaton, so a post is scanned once and each stage reads its
+ * own payloads from the shared match list. Register every dictionary, then `build()`.
+ */
+export class SharedDictionary {
+  private readonly entries: Array<[string, { dict: number; payload: unknown }]> = [];
+  private dictCount = 0;
+  private perDict: Array<Array<unknown[] | undefined>> = [];
+  private automaton: AhoCorasick | undefined;
+
+  constructor(private readonly options: AcOptions = { foldAscii: true }) {}
+
+  register<T>(entries: Iterable<[string, T]>): DictionaryHandle<T> {
+    if (this.automaton) throw new Error('SharedDictionary already built');
+    const dict = this.dictCount++;
+    for (const [phrase, payload] of entries) this.entries.push([phrase, { dict, payload }]);
+    const self = this;
+    return {
+      payloads: (pattern) => self.perDict[dict]![pattern] as T[] | undefined,
+      get ac() {
+        return self.build();
+      },
+    };
+  }
+
+  /** Builds the automaton on first use; later registrations are refused. */
+  build(): AhoCorasick {
+    if (this.automaton) return this.automaton;
+    const { ac, payloads } = buildDictionary(this.entries, this.options);
+    this.perDict = Array.from({ length: this.dictCount }, () => new Array<unknown[] | undefined>(ac.patterns.length).fill(undefined));
+    payloads.forEach((list, pattern) => {
+      for (const { dict, payload } of list) {
+        const slot = this.perDict[dict]!;
+        const existing = slot[pattern];
+        if (existing) existing.push(payload);
+        else slot[pattern] = [payload];
+      }
+    });
+    this.automaton = ac;
+    return ac;
+  }
+
+  scan(text: string): AcMatches {
+    return this.build().scan(text);
+  }
 }

@@ -1,6 +1,7 @@
 import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
+import { SharedDictionary } from './ahocorasick.js';
 import { simhash } from './fingerprint.js';
 import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
 import { normalize } from './normalize.js';
@@ -32,6 +33,8 @@ export interface FullAnalyzer extends Analyzer {
 }
 
 const KEY_TERMS = 8;
+/** P(negative) below which no clause of the post is scored as a negative target. */
+const CLEARLY_NOT_NEGATIVE = 0.1;
 /** Frequent words that say nothing about the issue (beyond the tokenizer's stop words). */
 const GENERIC = new Set(
   '银行 客服 真的 什么 这个 那个 就是 还是 已经 现在 今天 昨天 一个 大家 自己 我们 你们 他们 没有 不是 可以 知道 觉得 还有 时候 问题 怎么 为什么 一直 电话 说 告诉 然后 结果 因为 所以 但是 而且 这样 那么 一下 这么 直接 所有 还要 需要 之后 以后 之前 东西 事情 一次 两次 三次 多次 今年 去年 每年 怎么办 有没有 是不是 各位 网友 朋友 评论 转发 视频 微博 分享 办理'.split(
@@ -48,41 +51,63 @@ function isNumeric(tok: string): boolean {
 }
 
 export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAnalyzer {
-  const matcher = createInstitutionMatcher(config.watchlist);
+  // One automaton for institutions, topics and severity: each post is scanned once.
+  const shared = new SharedDictionary();
+  const matcher = createInstitutionMatcher(config.watchlist, shared);
   const tokenizer = deps.tokenizer ?? createTokenizer({ extraWords: [...matcher.aliases] });
   const model = deps.model ?? loadSentimentModel(projectPath(config.analysis.modelPath));
-  const topics = createTopicClassifier();
-  const severity = createSeverityScanner();
+  const topics = createTopicClassifier(undefined, shared);
+  const severity = createSeverityScanner(shared);
+  shared.build();
   const stop = loadStopWords();
-  const aliasSet = new Set(matcher.aliases.map((a) => a.toLowerCase()));
-  const vocabulary = topics.vocabulary;
+  // Key-term classes, one lookup per token: 0 excluded (names, filler), 1 taxonomy word (boosted).
+  const termClass = new Map<string, number>();
+  for (const w of topics.vocabulary) termClass.set(w.toLowerCase(), 1);
+  for (const w of GENERIC) termClass.set(w, 0);
+  for (const a of matcher.aliases) termClass.set(a.toLowerCase(), 0);
+
+  /** Same as the tokenizer's `tokens`, without a regex for the usual CJK or alphanumeric word. */
+  function noise(tok: string): boolean {
+    if (tok.length === 0 || tok === ' ' || stop.has(tok)) return true;
+    const c = tok.charCodeAt(0);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+    return isNoise(tok, stop);
+  }
 
   function filterTokens(segs: readonly string[], from = 0, to = segs.length): string[] {
     const out: string[] = [];
     for (let i = from; i < to; i++) {
       const tok = segs[i]!;
-      if (tok.length === 0 || tok === ' ' || isNoise(tok, stop)) continue;
-      out.push(tok);
+      if (!noise(tok)) out.push(tok);
     }
     return out;
   }
 
-  function keyTerms(tokens: readonly string[], topicHits: readonly TopicHit[]): string[] {
+  /** Top tokens by weight: repeated, long and taxonomy words first; institution names and filler out. */
+  function keyTerms(tokens: readonly string[]): string[] {
     const score = new Map<string, number>();
-    const phrases = topicHits.length > 0 ? topicHits.flatMap((t) => t.phrases).join('|') : '';
     for (const tok of tokens) {
-      if (tok.length < 2 || GENERIC.has(tok) || isNumeric(tok)) continue;
-      const lower = tok.toLowerCase();
-      if (aliasSet.has(lower)) continue;
-      let w = tok.length >= 3 ? 1.5 : 1;
-      if (vocabulary.has(lower) || phrases?.includes(tok)) w += 3;
-      score.set(tok, (score.get(tok) ?? 0) + w);
+      if (tok.length < 2) continue;
+      const prev = score.get(tok);
+      if (prev !== undefined) {
+        if (prev > 0) score.set(tok, prev + (tok.length >= 3 ? 1.5 : 1));
+        continue;
+      }
+      const c = tok.charCodeAt(0);
+      const cls = termClass.get(c < 128 ? tok.toLowerCase() : tok);
+      if (cls === 0 || (c < 128 && isNumeric(tok))) {
+        score.set(tok, 0);
+        continue;
+      }
+      score.set(tok, (tok.length >= 3 ? 1.5 : 1) + (cls === 1 ? 3 : 0));
     }
     // Map iteration order is first occurrence, so the stable sort breaks ties by position.
-    return [...score.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, KEY_TERMS)
-      .map(([t]) => t);
+    const ranked: Array<[string, number]> = [];
+    for (const e of score) if (e[1] > 0) ranked.push(e);
+    ranked.sort((a, b) => b[1] - a[1]);
+    const out: string[] = [];
+    for (let i = 0; i < ranked.length && i < KEY_TERMS; i++) out.push(ranked[i]![0]);
+    return out;
   }
 
   function core(raw: string) {
@@ -92,7 +117,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     const segs = tokenizer.cut(text);
     const tokens = filterTokens(segs);
     const pred = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
-    let institutions = matcher.match(text);
+    const scan = shared.scan(text);
+    let institutions = matcher.match(text, scan);
     let primary: string | undefined;
     if (institutions.length > 0) {
       let offsets: Int32Array | undefined;
@@ -108,7 +134,11 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         while (to < segs.length && offsets[to]! < end) to++;
         return model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
       };
-      const targeted = matcher.targetSentiment(text, institutions, scorer);
+      // A post with almost no negative signal has no negative target: skip the per-clause scoring.
+      const targeted =
+        institutions.length > 1 && pred.score < CLEARLY_NOT_NEGATIVE
+          ? { hits: institutions.map((h) => ({ ...h, sentiment: pred.label })), primary: institutions[0]!.id }
+          : matcher.targetSentiment(text, institutions, scorer, scan);
       institutions = targeted.hits;
       primary = targeted.primary;
     }
@@ -122,8 +152,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       }
       primary = (institutions.find((h) => h.sentiment === 'negative') ?? institutions[0])?.id;
     }
-    const topicHits = topics.classify(text);
-    return { n, text, tokens, pred, institutions, primary, topicHits };
+    const topicHits = topics.classify(text, scan);
+    return { n, text, tokens, pred, institutions, primary, topicHits, scan };
   }
 
   function postText(mention: Mention): string {
@@ -143,9 +173,9 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         sentiment: { label: c.pred.label, score: c.pred.score },
         institutions: c.institutions,
         topics: c.topicHits,
-        severity: severity.scan(c.text, mention),
+        severity: severity.scan(c.text, mention, c.scan),
         tokens: c.tokens,
-        keyTerms: keyTerms(c.tokens, c.topicHits),
+        keyTerms: keyTerms(c.tokens),
         simhash: simhash(c.tokens),
         displayText: maskPii(raw).text,
         negativePhrases: c.pred.negativePhrases,

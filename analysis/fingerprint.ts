@@ -3,10 +3,6 @@
  * distance and LSH band keys.
  */
 
-/** Per-token 64-bit hash as [hi, lo], memoised (token vocabularies repeat a lot). */
-const hashMemo = new Map<string, Int32Array>();
-const MEMO_LIMIT = 200_000;
-
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -16,10 +12,8 @@ function fmix32(h: number): number {
   return h;
 }
 
-/** Two independent 32-bit FNV-1a hashes of the UTF-16 code units, finalised with murmur3's mixer. */
-export function tokenHash(token: string): Int32Array {
-  let cached = hashMemo.get(token);
-  if (cached) return cached;
+/** Token → 64-bit hash as two 32-bit halves: FNV-1a over the UTF-16 code units, two seeds, murmur3 finaliser. */
+export function tokenHash(token: string): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (let i = 0; i < token.length; i++) {
@@ -27,10 +21,7 @@ export function tokenHash(token: string): Int32Array {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
   }
-  cached = new Int32Array([fmix32(a), fmix32(b ^ 0x9e3779b9)]);
-  if (hashMemo.size >= MEMO_LIMIT) hashMemo.clear();
-  hashMemo.set(token, cached);
-  return cached;
+  return [fmix32(a), fmix32(b ^ 0x9e3779b9)];
 }
 
 /** Default token weight: longer words carry more meaning than single characters. */
@@ -38,31 +29,68 @@ export function tokenWeight(token: string): number {
   return token.length >= 3 ? 3 : token.length === 2 ? 2 : 1;
 }
 
-const acc = new Float64Array(64);
+const acc = new Int32Array(64);
+/** 16 lane counters (8 per half): lane L counts bits L, L+8, L+16, L+24 in four 8-bit fields. */
+const lanes = new Int32Array(16);
 
 function hex8(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
-/** SimHash of the tokens as 16 hex chars; `weight` defaults to {@link tokenWeight}. */
-export function simhash(tokens: readonly string[], weight: (token: string) => number = tokenWeight): string {
-  acc.fill(0);
-  for (const tok of tokens) {
-    const w = weight(tok);
-    if (w <= 0) continue;
-    const h = tokenHash(tok);
-    const hi = h[0]!;
-    const lo = h[1]!;
-    for (let bit = 0; bit < 32; bit++) {
-      acc[bit] = acc[bit]! + ((hi >>> bit) & 1 ? w : -w);
-      acc[32 + bit] = acc[32 + bit]! + ((lo >>> bit) & 1 ? w : -w);
+function flushLanes(): void {
+  for (let lane = 0; lane < 8; lane++) {
+    const h = lanes[lane]!;
+    const l = lanes[8 + lane]!;
+    for (let field = 0; field < 4; field++) {
+      const bit = lane + 8 * field;
+      acc[bit]! += (h >>> (8 * field)) & 0xff;
+      acc[32 + bit]! += (l >>> (8 * field)) & 0xff;
     }
   }
+  lanes.fill(0);
+}
+
+/**
+ * SimHash of the tokens as 16 hex chars, each token weighted by {@link tokenWeight}. Bit counts are
+ * accumulated 4 at a time in 8-bit fields (flushed before they can overflow).
+ */
+export function simhash(tokens: readonly string[]): string {
+  acc.fill(0);
+  lanes.fill(0);
+  let total = 0;
+  let pending = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    const len = tok.length;
+    const w = Math.min(len, 3);
+    if (w === 0) continue;
+    let a = 0x811c9dc5;
+    let b = 0x050c5d1f;
+    for (let i = 0; i < len; i++) {
+      const c = tok.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+    }
+    const hi = fmix32(a);
+    const lo = fmix32(b ^ 0x9e3779b9);
+    if (pending + w > 255) {
+      flushLanes();
+      pending = 0;
+    }
+    for (let lane = 0; lane < 8; lane++) {
+      lanes[lane]! += ((hi >>> lane) & 0x01010101) * w;
+      lanes[8 + lane]! += ((lo >>> lane) & 0x01010101) * w;
+    }
+    pending += w;
+    total += w;
+  }
+  flushLanes();
+  // Bit set when the weighted votes for 1 outnumber those for 0: 2 × ones > total.
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if (acc[bit]! > 0) hi |= 1 << bit;
-    if (acc[32 + bit]! > 0) lo |= 1 << bit;
+    if (2 * acc[bit]! > total) hi |= 1 << bit;
+    if (2 * acc[32 + bit]! > total) lo |= 1 << bit;
   }
   return hex8(hi) + hex8(lo);
 }

@@ -1,6 +1,6 @@
 import type { Institution } from '../config/sections/watchlist.js';
 import type { InstitutionHit, SentimentLabel } from '../lib/domain.js';
-import { buildDictionary } from './ahocorasick.js';
+import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { clauseRanges } from './textutil.js';
 
 /** Scores one clause `text.slice(start, end)` of the post. */
@@ -16,9 +16,9 @@ export interface InstitutionSpan {
 
 export interface InstitutionMatcher {
   /** Watched institutions found in normalized text, in order of first mention, one hit per institution. */
-  match(text: string): InstitutionHit[];
-  /** Accepted alias occurrences with positions (after disambiguation). */
-  spans(text: string): InstitutionSpan[];
+  match(text: string, matches?: AcMatches): InstitutionHit[];
+  /** Accepted alias occurrences with positions (after disambiguation). `matches`: a scan of `text` by the shared automaton. */
+  spans(text: string, matches?: AcMatches): InstitutionSpan[];
   /** Any watched alias present (cheap pre-filter for crawler feeds; no disambiguation beyond exclusions). */
   isRelevant(text: string): boolean;
   /**
@@ -26,7 +26,7 @@ export interface InstitutionMatcher {
    * for the last named ones when it names none. Returns new hit objects and the primary institution
    * (first negative target, else the first hit).
    */
-  targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer): { hits: InstitutionHit[]; primary?: string };
+  targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer, matches?: AcMatches): { hits: InstitutionHit[]; primary?: string };
   /** Every alias and name (tokenizer user words, key-term exclusion). */
   readonly aliases: readonly string[];
 }
@@ -59,6 +59,16 @@ const PREFIX_WORDS: Record<string, string> = {
 /** Second chars that turn `行` into the start of a word (行动, 行为, 行情 …). `业` is handled by AFFIRMERS. */
 const HANG_SUFFIX = '动为情政驶走程人李使列车销贿踪径军星善医书文事凶窃刑装囊期距进船礼乐商业';
 
+/** Cheap pre-check for BRANCH_RE: a 行/部/处 within reach. */
+function branchAhead(text: string, pos: number): boolean {
+  const end = Math.min(text.length, pos + 16);
+  for (let i = pos + 2; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x884c || c === 0x90e8 || c === 0x5904) return true;
+  }
+  return false;
+}
+
 function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -68,7 +78,8 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-export function createInstitutionMatcher(watchlist: readonly Institution[]): InstitutionMatcher {
+/** `shared`: register the aliases in a shared automaton (one scan per post for every stage). */
+export function createInstitutionMatcher(watchlist: readonly Institution[], shared: SharedDictionary = new SharedDictionary()): InstitutionMatcher {
   const entries: Array<[string, Payload]> = [];
   const aliases: string[] = [];
   watchlist.forEach((inst, i) => {
@@ -79,7 +90,8 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
     }
     for (const ex of inst.exclude) entries.push([ex, { kind: 'exclude', inst: i, short: false, caseSensitive: false }]);
   });
-  const { ac, payloads } = buildDictionary(entries, { foldAscii: true });
+  const dict = shared.register(entries);
+  let asciiPattern: boolean[] | undefined;
 
   function affirmedAt(text: string, end: number): boolean {
     for (const a of AFFIRMERS) if (text.startsWith(a, end)) return true;
@@ -95,20 +107,24 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
     return true;
   }
 
-  function spans(text: string): InstitutionSpan[] {
-    const m = ac.scan(text);
+  function spans(text: string, matches?: AcMatches): InstitutionSpan[] {
+    const ac = dict.ac;
+    asciiPattern ??= ac.patterns.map(isAscii);
+    const m = matches ?? ac.scan(text);
     const cands: Array<{ start: number; end: number; inst: number; p: Payload }> = [];
     let excludes: Array<{ start: number; end: number; inst: number }> | undefined;
     for (let k = 0; k < m.patterns.length; k++) {
       const start = m.starts[k]!;
       const end = m.ends[k]!;
-      for (const p of payloads[m.patterns[k]!]!) {
+      const list = dict.payloads(m.patterns[k]!);
+      if (list === undefined) continue;
+      for (const p of list) {
         if (p.kind === 'exclude') {
           excludes ??= [];
           excludes.push({ start, end, inst: p.inst });
           continue;
         }
-        if (isAscii(ac.patterns[m.patterns[k]!]!)) {
+        if (asciiPattern[m.patterns[k]!]) {
           if ((start > 0 && isAsciiAlnum(text.charCodeAt(start - 1))) || (end < text.length && isAsciiAlnum(text.charCodeAt(end)))) continue;
           if (p.caseSensitive && text.slice(start, end) !== ac.patterns[m.patterns[k]!]) continue;
         }
@@ -141,11 +157,13 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
     }
     let pos = span.end;
     let branch: string | undefined;
-    BRANCH_RE.lastIndex = pos;
-    const b = BRANCH_RE.exec(text);
-    if (b) {
-      branch = b[1];
-      pos += b[0].length;
+    if (branchAhead(text, pos)) {
+      BRANCH_RE.lastIndex = pos;
+      const b = BRANCH_RE.exec(text);
+      if (b) {
+        branch = b[1];
+        pos += b[0].length;
+      }
     }
     if (!productLine) {
       for (const p of PRODUCT_LINES) {
@@ -158,8 +176,8 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
     return { ...(branch ? { branch } : {}), ...(productLine ? { productLine } : {}) };
   }
 
-  function match(text: string): InstitutionHit[] {
-    const found = spans(text);
+  function match(text: string, matches?: AcMatches): InstitutionHit[] {
+    const found = spans(text, matches);
     if (found.length === 0) return [];
     const byInst = new Map<number, InstitutionHit>();
     for (const s of found) {
@@ -176,14 +194,14 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
     return [...byInst.values()];
   }
 
-  function targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer): { hits: InstitutionHit[]; primary?: string } {
+  function targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer, matches?: AcMatches): { hits: InstitutionHit[]; primary?: string } {
     if (hits.length === 0) return { hits: [] };
     const labels = new Map<string, { neg: number; pos: number }>();
     if (hits.length === 1) {
       const label = scorer(text, 0, text.length);
       labels.set(hits[0]!.id, { neg: label === 'negative' ? 1 : 0, pos: label === 'positive' ? 1 : 0 });
     } else {
-      const found = spans(text);
+      const found = spans(text, matches);
       let si = 0;
       let current: string[] = [];
       // Clauses before the first name count for the first named institution(s).
@@ -194,6 +212,16 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
         else if (label === 'positive') l.pos++;
         labels.set(id, l);
       };
+      // Consecutive clauses about the same institutions form one segment, scored once.
+      let segStart = -1;
+      let segEnd = -1;
+      const flush = (): void => {
+        if (segStart < 0) return;
+        const label = scorer(text.slice(segStart, segEnd), segStart, segEnd);
+        if (current.length === 0) pending.push(label);
+        else for (const id of current) add(id, label);
+        segStart = -1;
+      };
       for (const [cs, ce] of clauseRanges(text)) {
         const named: string[] = [];
         while (si < found.length && found[si]!.start < ce) {
@@ -201,14 +229,15 @@ export function createInstitutionMatcher(watchlist: readonly Institution[]): Ins
           if (found[si]!.start >= cs && !named.includes(id)) named.push(id);
           si++;
         }
-        const label = scorer(text.slice(cs, ce), cs, ce);
-        if (named.length > 0) {
+        if (named.length > 0 && (named.length !== current.length || named.some((id, i) => current[i] !== id))) {
+          flush();
           if (current.length === 0) for (const p of pending) for (const id of named) add(id, p);
           current = named;
         }
-        if (current.length === 0) pending.push(label);
-        else for (const id of current) add(id, label);
+        if (segStart < 0) segStart = cs;
+        segEnd = ce;
       }
+      flush();
     }
     const out = hits.map((h): InstitutionHit => {
       const l = labels.get(h.id);

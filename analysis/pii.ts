@@ -60,17 +60,22 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Full-width ASCII → ASCII, one code unit for one, so indices stay aligned with the input. */
+/** Full-width ＋ － ０-９ ＠ Ａ-Ｚ ａ-ｚ (what PII is made of) → ASCII: one code unit for one, so indices stay aligned. */
+function isFoldable(c: number): boolean {
+  return c === 0xff0b || c === 0xff0d || c === 0xff0e || (c >= 0xff10 && c <= 0xff19) || (c >= 0xff20 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
+}
+
 function foldWidth(text: string): string {
-  let folded: string[] | undefined;
+  let out = '';
+  let last = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xff01 && c <= 0xff5e) {
-      folded ??= text.split('');
-      folded[i] = String.fromCharCode(c - 0xfee0);
+    if (c >= 0xff0b && c <= 0xff5a && isFoldable(c)) {
+      out += text.slice(last, i) + String.fromCharCode(c - 0xfee0);
+      last = i + 1;
     }
   }
-  return folded ? folded.join('') : text;
+  return last === 0 ? text : out + text.slice(last);
 }
 
 // A run of digits with single spaces/dashes between groups, an optional +86/86 prefix and a trailing X.
@@ -109,15 +114,13 @@ export function maskPii(text: string): MaskResult {
   const found: PiiCounts = { phone: 0, idCard: 0, bankCard: 0, email: 0 };
   const scan = foldWidth(text);
   const edits: Array<[number, number, string]> = [];
-  let hasDigits = false;
-  for (let i = 0; i < scan.length; i++) {
+  // Every PII number has at least 11 digits: skip the scan for texts with fewer.
+  let digits = 0;
+  for (let i = 0; i < scan.length && digits < 11; i++) {
     const c = scan.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      hasDigits = true;
-      break;
-    }
+    if (c >= 48 && c <= 57) digits++;
   }
-  if (hasDigits) {
+  if (digits >= 11) {
     NUMBER_RUN_RE.lastIndex = 0;
     for (let m = NUMBER_RUN_RE.exec(scan); m !== null; m = NUMBER_RUN_RE.exec(scan)) {
       const run = m[0];

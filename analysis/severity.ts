@@ -1,5 +1,5 @@
 import type { Mention, SeveritySignals } from '../lib/domain.js';
-import { buildDictionary } from './ahocorasick.js';
+import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { isNegated } from './textutil.js';
 
 /** Regulator mentions → canonical name. */
@@ -107,7 +107,10 @@ export function parseChineseNumber(s: string): number | undefined {
 }
 
 /** Largest money amount in yuan, or undefined. */
+const AMOUNT_HINT_RE = /[元块¥￥万千亿wkRB人]/;
+
 export function largestAmount(text: string): number | undefined {
+  if (!AMOUNT_HINT_RE.test(text)) return undefined;
   let best: number | undefined;
   AMOUNT_RE.lastIndex = 0;
   for (let m = AMOUNT_RE.exec(text); m !== null; m = AMOUNT_RE.exec(text)) {
@@ -132,26 +135,29 @@ type Payload = { kind: 'regulator'; name: string } | { kind: 'collective' } | { 
 
 export interface SeverityScanner {
   /** Signals of one post; `mention` supplies reach (author followers + reposts + comments). */
-  scan(text: string, mention?: Pick<Mention, 'author' | 'metrics'>): SeveritySignals;
+  scan(text: string, mention?: Pick<Mention, 'author' | 'metrics'>, matches?: AcMatches): SeveritySignals;
 }
 
-export function createSeverityScanner(): SeverityScanner {
+/** `shared`: register the terms in a shared automaton (one scan per post for every stage). */
+export function createSeverityScanner(shared: SharedDictionary = new SharedDictionary()): SeverityScanner {
   const entries: Array<[string, Payload]> = [
     ...REGULATORS.map(([w, name]): [string, Payload] => [w, { kind: 'regulator', name }]),
     ...COLLECTIVE.map((w): [string, Payload] => [w, { kind: 'collective' }]),
     ...RUN.map((w): [string, Payload] => [w, { kind: 'run' }]),
   ];
-  const { ac, payloads } = buildDictionary(entries, { foldAscii: true });
+  const dict = shared.register(entries);
   return {
-    scan(text, mention) {
-      const m = ac.scan(text);
+    scan(text, mention, matches) {
+      const m = matches ?? dict.ac.scan(text);
       let regulators: string[] | undefined;
       let collectiveAction = false;
       let runRumour = false;
       for (let k = 0; k < m.patterns.length; k++) {
         const start = m.starts[k]!;
         const end = m.ends[k]!;
-        for (const p of payloads[m.patterns[k]!]!) {
+        const list = dict.payloads(m.patterns[k]!);
+        if (list === undefined) continue;
+        for (const p of list) {
           if (p.kind === 'regulator') {
             // 12378 inside a longer number is not the hotline.
             const c0 = start > 0 ? text.charCodeAt(start - 1) : 0;

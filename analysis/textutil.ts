@@ -43,5 +43,14 @@ export function isNegated(text: string, start: number): boolean {
   let from = start;
   while (from > 0 && start - from < 6 && CLAUSE_BREAK[text.charCodeAt(from - 1)] !== 1) from--;
   if (from === start) return false;
-  return NEGATED_TAIL_RE.test(text.slice(from, start));
+  let hasNegator = false;
+  for (let i = from; i < start; i++) {
+    const c = text.charCodeAt(i);
+    // 不 没 无 未 别
+    if (c === 0x4e0d || c === 0x6ca1 || c === 0x65e0 || c === 0x672a || c === 0x522b) {
+      hasNegator = true;
+      break;
+    }
+  }
+  return hasNegator && NEGATED_TAIL_RE.test(text.slice(from, start));
 }

@@ -1,5 +1,5 @@
 import type { TopicHit } from '../lib/domain.js';
-import { buildDictionary } from './ahocorasick.js';
+import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { BUSINESS_LINES, type BusinessLine, PRODUCT_WORDS, TOPICS, type TopicDef } from './taxonomy.js';
 import { crossesClause, isNegated } from './textutil.js';
 
@@ -9,7 +9,7 @@ type Payload = { kind: 'phrase'; topic: number } | { kind: 'pairA' | 'pairB'; to
 
 export interface TopicClassifier {
   /** Risk topics of normalized text (multi-label), each with the phrases that triggered it. */
-  classify(text: string): TopicHit[];
+  classify(text: string, matches?: AcMatches): TopicHit[];
   /** Business line suggested by product words (most frequent, ties to the earliest), if any. */
   productLine(text: string): BusinessLine | undefined;
   /** Every trigger phrase and product word (key-term boosting). */
@@ -17,7 +17,8 @@ export interface TopicClassifier {
 }
 
 /** Builds the classifier over a taxonomy (default: the bank risk taxonomy of `taxonomy.ts`). */
-export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS): TopicClassifier {
+/** `shared`: register the triggers in a shared automaton (one scan per post for every stage). */
+export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shared: SharedDictionary = new SharedDictionary()): TopicClassifier {
   const entries: Array<[string, Payload]> = [];
   topics.forEach((t, topic) => {
     for (const p of t.phrases) entries.push([p, { kind: 'phrase', topic }]);
@@ -27,28 +28,43 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS): Top
     });
   });
   for (const [w, line] of PRODUCT_WORDS) entries.push([w, { kind: 'product', line }]);
-  const { ac, payloads } = buildDictionary(entries, { foldAscii: true });
+  const dict = shared.register(entries);
   const vocabulary = new Set<string>([...topics.flatMap((t) => t.phrases), ...PRODUCT_WORDS.map(([w]) => w)]);
 
-  function inferLine(counts: Map<BusinessLine, number> | undefined, firstAt: Map<BusinessLine, number> | undefined): BusinessLine | undefined {
-    if (!counts || !firstAt) return undefined;
-    let best: BusinessLine | undefined;
-    for (const [line, n] of counts) {
-      if (best === undefined) best = line;
-      else {
-        const bn = counts.get(best)!;
-        if (n > bn || (n === bn && firstAt.get(line)! < firstAt.get(best)!)) best = line;
-      }
-    }
-    return best;
+  const lineIds = Object.keys(BUSINESS_LINES) as BusinessLine[];
+  const lineIndex = new Map(lineIds.map((l, i) => [l, i]));
+  // Scratch state reused by every call (the classifier is synchronous): no per-call maps.
+  const lineCounts = new Int32Array(lineIds.length);
+  const lineFirst = new Int32Array(lineIds.length);
+  const topicPhrases: Array<string[] | undefined> = new Array(topics.length).fill(undefined);
+  const pairStarts: number[] = [];
+  const pairEnds: number[] = [];
+  const pairPayloads: Array<Payload & { kind: 'pairA' | 'pairB' }> = [];
+
+  function addPhrase(topic: number, phrase: string): void {
+    const list = topicPhrases[topic];
+    if (!list) topicPhrases[topic] = [phrase];
+    else if (!list.includes(phrase)) list.push(phrase);
   }
 
-  function analyse(text: string, wantTopics: boolean): { hits: TopicHit[]; line?: BusinessLine } {
-    const m = ac.scan(text);
-    let phrases: Map<number, string[]> | undefined;
-    let pairParts: Array<{ topic: number; pair: number; side: 'pairA' | 'pairB'; start: number; end: number }> | undefined;
-    let lineCounts: Map<BusinessLine, number> | undefined;
-    let lineFirst: Map<BusinessLine, number> | undefined;
+  function inferLine(): BusinessLine | undefined {
+    let best = -1;
+    for (let i = 0; i < lineCounts.length; i++) {
+      const n = lineCounts[i]!;
+      if (n === 0) continue;
+      if (best < 0 || n > lineCounts[best]! || (n === lineCounts[best]! && lineFirst[i]! < lineFirst[best]!)) best = i;
+    }
+    return best < 0 ? undefined : lineIds[best];
+  }
+
+  function analyse(text: string, wantTopics: boolean, matches?: AcMatches): { hits: TopicHit[]; line?: BusinessLine } {
+    const ac = dict.ac;
+    const m = matches ?? ac.scan(text);
+    lineCounts.fill(0);
+    pairStarts.length = 0;
+    pairEnds.length = 0;
+    pairPayloads.length = 0;
+    let anyPhrase = false;
     // A phrase inside a negated longer phrase (催收 in 没有被暴力催收) is negated too. Longer phrases
     // ending at the same position come first.
     let negStart = -1;
@@ -56,13 +72,16 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS): Top
     for (let k = 0; k < m.patterns.length; k++) {
       const start = m.starts[k]!;
       const end = m.ends[k]!;
+      const pid = m.patterns[k]!;
+      const list = dict.payloads(pid);
+      if (list === undefined) continue;
       let negated: boolean | undefined;
-      for (const p of payloads[m.patterns[k]!]!) {
+      for (let j = 0; j < list.length; j++) {
+        const p = list[j]!;
         if (p.kind === 'product') {
-          lineCounts ??= new Map();
-          lineFirst ??= new Map();
-          lineCounts.set(p.line, (lineCounts.get(p.line) ?? 0) + 1);
-          if (!lineFirst.has(p.line)) lineFirst.set(p.line, start);
+          const li = lineIndex.get(p.line)!;
+          if (lineCounts[li] === 0) lineFirst[li] = start;
+          lineCounts[li]!++;
           continue;
         }
         if (!wantTopics) continue;
@@ -75,42 +94,43 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS): Top
         }
         if (negated) continue;
         if (p.kind === 'phrase') {
-          phrases ??= new Map();
-          const list = phrases.get(p.topic);
-          const phrase = ac.patterns[m.patterns[k]!]!;
-          if (!list) phrases.set(p.topic, [phrase]);
-          else if (!list.includes(phrase)) list.push(phrase);
+          addPhrase(p.topic, ac.patterns[pid]!);
+          anyPhrase = true;
         } else {
-          pairParts ??= [];
-          pairParts.push({ topic: p.topic, pair: p.pair, side: p.kind, start, end });
+          pairStarts.push(start);
+          pairEnds.push(end);
+          pairPayloads.push(p);
         }
       }
     }
-    const line = inferLine(lineCounts, lineFirst);
+    const line = inferLine();
     if (!wantTopics) return line ? { hits: [], line } : { hits: [] };
-    if (pairParts) {
-      for (const a of pairParts) {
-        if (a.side !== 'pairA') continue;
-        const window = topics[a.topic]!.pairs![a.pair]!.window ?? 8;
-        for (const b of pairParts) {
-          if (b.side !== 'pairB' || b.topic !== a.topic || b.pair !== a.pair) continue;
-          const from = Math.min(a.start, b.start);
-          const to = Math.max(a.end, b.end);
-          const gap = a.end <= b.start ? b.start - a.end : a.start - b.end;
-          if (gap < 0 || gap > window || crossesClause(text, from, to)) continue;
-          phrases ??= new Map();
-          const phrase = text.slice(from, to);
-          const list = phrases.get(a.topic);
-          if (!list) phrases.set(a.topic, [phrase]);
-          else if (!list.includes(phrase)) list.push(phrase);
-        }
+    for (let i = 0; i < pairPayloads.length; i++) {
+      const a = pairPayloads[i]!;
+      if (a.kind !== 'pairA') continue;
+      const window = topics[a.topic]!.pairs![a.pair]!.window ?? 8;
+      for (let j = 0; j < pairPayloads.length; j++) {
+        const b = pairPayloads[j]!;
+        if (b.kind !== 'pairB' || b.topic !== a.topic || b.pair !== a.pair) continue;
+        const as = pairStarts[i]!;
+        const ae = pairEnds[i]!;
+        const bs = pairStarts[j]!;
+        const be = pairEnds[j]!;
+        const gap = ae <= bs ? bs - ae : as - be;
+        if (gap < 0 || gap > window) continue;
+        const from = Math.min(as, bs);
+        const to = Math.max(ae, be);
+        if (crossesClause(text, from, to)) continue;
+        addPhrase(a.topic, text.slice(from, to));
+        anyPhrase = true;
       }
     }
-    if (!phrases) return line ? { hits: [], line } : { hits: [] };
+    if (!anyPhrase) return line ? { hits: [], line } : { hits: [] };
     const hits: TopicHit[] = [];
     for (let t = 0; t < topics.length; t++) {
-      const found = phrases.get(t);
+      const found = topicPhrases[t];
       if (!found) continue;
+      topicPhrases[t] = undefined;
       const def = topics[t]!;
       const businessLine = def.businessLine === 'infer' ? (line ?? def.fallback ?? 'other') : def.businessLine;
       hits.push({ id: def.id, label: def.label, businessLine, cause: def.cause, phrases: dropContained(found) });
@@ -119,7 +139,7 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS): Top
   }
 
   return {
-    classify: (text) => analyse(text, true).hits,
+    classify: (text, matches) => analyse(text, true, matches).hits,
     productLine: (text) => analyse(text, false).line,
     vocabulary,
   };
