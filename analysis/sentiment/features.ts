@@ -13,11 +13,48 @@ export const LEX_DOM_NEG = 16;
 export const LEX_DOM_POS = 32;
 export const LEX_NEGATION = 64;
 
+/**
+ * Lexicon as an open-addressing hash table keyed by the 32-bit unigram hash of the word (the hash the
+ * feature extractor computes anyway), so a token lookup costs a few array reads and no string hashing.
+ * Value: LEX_* bits in the low byte, for degree adverbs round(multiplier × 10) above it.
+ */
 export interface Lexicon {
-  /** word → LEX_* bits. */
-  polarity: Map<string, number>;
-  /** degree adverb → multiplier (1.2 … 2). */
-  degree: Map<string, number>;
+  keys: Int32Array;
+  vals: Int32Array;
+  slotMask: number;
+  size: number;
+}
+
+export function lexiconEntry(bits: number, degree?: number): number {
+  return (bits & 0xff) | (degree ? Math.round(degree * 10) << 8 : 0);
+}
+
+export function createLexicon(entries: Map<string, number>): Lexicon {
+  let slots = 1024;
+  while (slots < entries.size * 2) slots <<= 1;
+  const keys = new Int32Array(slots);
+  const vals = new Int32Array(slots);
+  const slotMask = slots - 1;
+  for (const [word, v] of entries) {
+    if (!word || v === 0) continue;
+    const h = hashStr(SEED.uni, word) | 0;
+    let i = h & slotMask;
+    while (vals[i] !== 0 && keys[i] !== h) i = (i + 1) & slotMask;
+    keys[i] = h;
+    vals[i] = v;
+  }
+  return { keys, vals, slotMask, size: entries.size };
+}
+
+function lexGet(lex: Lexicon, h: number): number {
+  const { keys, vals, slotMask } = lex;
+  let i = h & slotMask;
+  for (;;) {
+    const v = vals[i]!;
+    if (v === 0) return 0;
+    if (keys[i] === h) return v;
+    i = (i + 1) & slotMask;
+  }
 }
 
 export interface FeatureInput {
@@ -31,9 +68,9 @@ export type Emit = (bucket: number, value: number) => void;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-function hashStr(seed: number, s: string): number {
+function hashStr(seed: number, s: string, start = 0): number {
   let h = seed;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  for (let i = start; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h;
 }
 
@@ -77,6 +114,10 @@ export function namedBucket(name: Named, mask: number): number {
   return NAMED_HASH.get(name)! & mask;
 }
 
+function named(emit: Emit, mask: number, name: Named, v: number): void {
+  if (v !== 0) emit(NAMED_HASH.get(name)! & mask, v);
+}
+
 /** Hand-picked Weibo emoticons (simplified names) and emoji with a clear polarity. */
 export const NEG_EMOTICONS = new Set(
   '怒 抓狂 泪 衰 生病 悲伤 失望 鄙视 怒骂 吐 晕 委屈 哼 左哼哼 右哼哼 汗 黑线 可怜 伤心 心碎 拜拜 弱 no 囧 打脸 喷 微笑 费解 疑问 挖鼻 允悲 裂开 淚 😡 😠 🤬 😤 😭 😢 😞 😔 😩 😫 👎 💔 🙄 😒 😓'.split(
@@ -103,23 +144,42 @@ const DEGREE_CHARS = new Map<string, number>([
   ['挺', 1.2],
   ['真', 1.3],
 ]);
+/** First-character table: HEAD_NEGATION for negation chars, round(degree × 10) for degree chars, else 0. */
+const HEAD_NEGATION = 255;
+const HEAD_CHAR = new Uint8Array(0x10000);
+for (const c of NEGATION_CHARS) HEAD_CHAR[c.charCodeAt(0)] = HEAD_NEGATION;
+for (const [c, d] of DEGREE_CHARS) HEAD_CHAR[c.charCodeAt(0)] = Math.round(d * 10);
+
 /** Tokens after a negation word that its scope covers. */
 const NEGATION_WINDOW = 3;
 
-/** Polarity of a token, trying a leading negation or degree character when the whole token is unknown. */
-function lookup(lex: Lexicon, tok: string): { bits: number; flip: boolean; degree: number } | undefined {
-  const bits = lex.polarity.get(tok);
-  if (bits !== undefined) return { bits, flip: false, degree: 1 };
-  if (tok.length < 2 || tok.length > 5) return undefined;
-  const head = tok[0]!;
-  if (!NEGATION_CHARS.has(head) && !DEGREE_CHARS.has(head)) return undefined;
-  const rest = tok.slice(1);
-  const restBits = lex.polarity.get(rest);
-  if (restBits === undefined || restBits === LEX_NEGATION) return undefined;
-  if (NEGATION_CHARS.has(head)) return { bits: restBits, flip: true, degree: 1 };
-  const d = DEGREE_CHARS.get(head);
-  if (d !== undefined) return { bits: restBits, flip: false, degree: d };
-  return undefined;
+// Result of `lookup`, kept in module scope so the hot loop allocates nothing.
+let hitBits = 0;
+let hitFlip = false;
+let hitDegree = 1;
+
+/**
+ * Polarity of a token (into hitBits/hitFlip/hitDegree), trying a leading negation or degree character
+ * when the whole token is unknown (太差 → 差 with degree, 不好 → 好 negated). Returns the token's own
+ * degree multiplier for the next token (1 when it is not a degree adverb).
+ */
+function lookup(lex: Lexicon, tok: string, uh: number): number {
+  const entry = lexGet(lex, uh | 0);
+  hitBits = entry & 0xff;
+  hitFlip = false;
+  hitDegree = 1;
+  if (hitBits === 0 && tok.length >= 2 && tok.length <= 5) {
+    const head = HEAD_CHAR[tok.charCodeAt(0)]!;
+    if (head !== 0) {
+      const rest = lexGet(lex, hashStr(SEED.uni, tok, 1) | 0) & 0xff;
+      if (rest !== 0 && rest !== LEX_NEGATION) {
+        hitBits = rest;
+        hitFlip = head === HEAD_NEGATION;
+        hitDegree = hitFlip ? 1 : head / 10;
+      }
+    }
+  }
+  return entry >>> 8 ? (entry >>> 8) / 10 : 1;
 }
 
 const log1p = Math.log1p;
@@ -147,18 +207,20 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
   let prev = '';
   for (let i = 0; i < nTok; i++) {
     const tok = tokens[i]!;
-    const hit = lookup(lex, tok);
-    if (hit && hit.bits === LEX_NEGATION) {
+    const uh = hashStr(SEED.uni, tok);
+    const nextDegree = lookup(lex, tok, uh);
+    const b = hitBits;
+    if (b === LEX_NEGATION) {
       flipped = scope > 0 ? !flipped : true;
       scope = NEGATION_WINDOW;
-      emit((hashStr(SEED.uni, tok) >>> 0) & mask, tokScale);
+      emit((uh >>> 0) & mask, tokScale);
     } else {
-      const inScope = scope > 0;
-      emit((hashStr(inScope && flipped ? SEED.negUni : SEED.uni, tok) >>> 0) & mask, tokScale);
-      if (hit) {
-        const neg = (inScope && flipped) !== hit.flip;
-        const w = degree * hit.degree;
-        const b = hit.bits;
+      const negated = scope > 0 && flipped;
+      // Inside a negation scope the unigram is a distinct feature ("NOT_满意").
+      emit(((negated ? hashStr(SEED.negUni, tok) : uh) >>> 0) & mask, tokScale);
+      if (b !== 0) {
+        const neg = negated !== hitFlip;
+        const w = degree * hitDegree;
         if (neg) {
           // A negated positive word reads as negative ("不满意"), a negated negative one as weakly positive.
           if (b & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) negatedPos += w;
@@ -175,7 +237,7 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
       if (scope > 0) scope--;
       if (scope === 0) flipped = false;
     }
-    degree = lex.degree.get(tok) ?? 1;
+    degree = nextDegree;
     if (i > 0) emit((hashStr(hashStr(SEED.bi, prev), tok) >>> 0) & mask, tokScale);
     prev = tok;
   }
@@ -213,27 +275,24 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
     else if (POS_EMOTICONS.has(e)) emoPos++;
   }
 
-  const named = (name: Named, v: number) => {
-    if (v !== 0) emit(namedBucket(name, mask), v);
-  };
-  named('lex:gen_pos', log1p(genPos));
-  named('lex:gen_neg', log1p(genNeg));
-  named('lex:fin_pos', log1p(finPos));
-  named('lex:fin_neg', log1p(finNeg));
-  named('lex:dom_neg', log1p(domNeg));
-  named('lex:dom_pos', log1p(domPos));
-  named('lex:negated_pos', log1p(negatedPos));
-  named('lex:negated_neg', log1p(negatedNeg));
+  named(emit, mask, 'lex:gen_pos', log1p(genPos));
+  named(emit, mask, 'lex:gen_neg', log1p(genNeg));
+  named(emit, mask, 'lex:fin_pos', log1p(finPos));
+  named(emit, mask, 'lex:fin_neg', log1p(finNeg));
+  named(emit, mask, 'lex:dom_neg', log1p(domNeg));
+  named(emit, mask, 'lex:dom_pos', log1p(domPos));
+  named(emit, mask, 'lex:negated_pos', log1p(negatedPos));
+  named(emit, mask, 'lex:negated_neg', log1p(negatedNeg));
   const negMass = genNeg + finNeg + 2 * domNeg + negatedPos;
   const posMass = genPos + finPos + domPos + 0.5 * negatedNeg;
-  named('lex:balance', (negMass - posMass) / (1 + negMass + posMass));
-  named('lex:any_neg', negMass > 0 ? 1 : 0);
-  named('emo:pos', log1p(emoPos));
-  named('emo:neg', log1p(emoNeg));
-  named('punct:exclaim', log1p(exclaim));
-  named('punct:question', log1p(question));
-  named(len < 20 ? 'len:short' : len < 80 ? 'len:medium' : 'len:long', 1);
-  named('bias', 1);
+  named(emit, mask, 'lex:balance', (negMass - posMass) / (1 + negMass + posMass));
+  named(emit, mask, 'lex:any_neg', negMass > 0 ? 1 : 0);
+  named(emit, mask, 'emo:pos', log1p(emoPos));
+  named(emit, mask, 'emo:neg', log1p(emoNeg));
+  named(emit, mask, 'punct:exclaim', log1p(exclaim));
+  named(emit, mask, 'punct:question', log1p(question));
+  named(emit, mask, len < 20 ? 'len:short' : len < 80 ? 'len:medium' : 'len:long', 1);
+  named(emit, mask, 'bias', 1);
 }
 
 /**
@@ -246,18 +305,18 @@ export function negativePhrases(tokens: string[], lex: Lexicon): string[] {
   let flipped = false;
   let negWord = '';
   for (const tok of tokens) {
-    const hit = lookup(lex, tok);
-    if (hit && hit.bits === LEX_NEGATION) {
+    lookup(lex, tok, hashStr(SEED.uni, tok));
+    if (hitBits === LEX_NEGATION) {
       flipped = scope > 0 ? !flipped : true;
       scope = NEGATION_WINDOW;
       negWord = tok;
       continue;
     }
     const negated = scope > 0 && flipped;
-    if (hit) {
-      const neg = negated !== hit.flip;
-      const isPos = (hit.bits & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) !== 0;
-      const isNeg = (hit.bits & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) !== 0;
+    if (hitBits !== 0) {
+      const neg = negated !== hitFlip;
+      const isPos = (hitBits & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) !== 0;
+      const isNeg = (hitBits & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) !== 0;
       if (neg && isPos && !isNeg) out.push(negated ? negWord + tok : tok);
       else if (!neg && isNeg && !isPos) out.push(tok);
     }

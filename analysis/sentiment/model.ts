@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SentimentLabel } from '../../lib/domain.js';
 import { DOMAIN_NEGATIVE, DOMAIN_POSITIVE, NEGATIONS } from './domain-lexicon.js';
 import {
+  createLexicon,
   extractFeatures,
   type FeatureInput,
   LEX_DOM_NEG,
@@ -13,6 +14,7 @@ import {
   LEX_GEN_POS,
   LEX_NEGATION,
   type Lexicon,
+  lexiconEntry,
   negativePhrases,
 } from './features.js';
 
@@ -79,9 +81,9 @@ function splitWords(s: string): string[] {
 
 /** Builds the prediction-time lexicon from an artifact's lists plus the built-in domain lists. */
 export function buildLexicon(lists: ModelArtifact['lexicon']): Lexicon {
-  const polarity = new Map<string, number>();
+  const bits = new Map<string, number>();
   const add = (words: string[], bit: number) => {
-    for (const w of words) polarity.set(w, (polarity.get(w) ?? 0) | bit);
+    for (const w of words) if (w) bits.set(w, (bits.get(w) ?? 0) | bit);
   };
   add(lists.genPos.split('\n'), LEX_GEN_POS);
   add(lists.genNeg.split('\n'), LEX_GEN_NEG);
@@ -90,14 +92,15 @@ export function buildLexicon(lists: ModelArtifact['lexicon']): Lexicon {
   add(splitWords(DOMAIN_NEGATIVE), LEX_DOM_NEG);
   add(splitWords(DOMAIN_POSITIVE), LEX_DOM_POS);
   // Negation words are only negations (a lexicon entry such as 不 or 没有 must not also count as negative).
-  for (const w of splitWords(NEGATIONS)) polarity.set(w, LEX_NEGATION);
-  polarity.delete('');
+  for (const w of splitWords(NEGATIONS)) bits.set(w, LEX_NEGATION);
   const degree = new Map<string, number>();
   for (const line of lists.degree.split('\n')) {
     const [w, v] = line.split(',');
     if (w) degree.set(w, Number(v) || 1);
   }
-  return { polarity, degree };
+  const entries = new Map<string, number>();
+  for (const w of new Set([...bits.keys(), ...degree.keys()])) entries.set(w, lexiconEntry(bits.get(w) ?? 0, degree.get(w)));
+  return createLexicon(entries);
 }
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
