@@ -33,8 +33,9 @@ export interface FullAnalyzer extends Analyzer {
 }
 
 const KEY_TERMS = 8;
-/** P(negative) below which no clause of the post is scored as a negative target. */
-const CLEARLY_NOT_NEGATIVE = 0.1;
+/** Share of the model's "not negative" kept after one / several complaint phrases. */
+const EVIDENCE_KEEP_1 = 0.4;
+const EVIDENCE_KEEP_2 = 0.2;
 /** Frequent words that say nothing about the issue (beyond the tokenizer's stop words). */
 const GENERIC = new Set(
   '银行 客服 真的 什么 这个 那个 就是 还是 已经 现在 今天 昨天 一个 大家 自己 我们 你们 他们 没有 不是 可以 知道 觉得 还有 时候 问题 怎么 为什么 一直 电话 说 告诉 然后 结果 因为 所以 但是 而且 这样 那么 一下 这么 直接 所有 还要 需要 之后 以后 之前 东西 事情 一次 两次 三次 多次 今年 去年 每年 怎么办 有没有 是不是 各位 网友 朋友 评论 转发 视频 微博 分享 办理'.split(
@@ -60,6 +61,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   const severity = createSeverityScanner(shared);
   shared.build();
   const stop = loadStopWords();
+  const negativeThreshold = config.analysis.negativeThreshold;
   // Key-term classes, one lookup per token: 0 excluded (names, filler), 1 taxonomy word (boosted).
   const termClass = new Map<string, number>();
   for (const w of topics.vocabulary) termClass.set(w.toLowerCase(), 1);
@@ -116,8 +118,17 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     const text = maskPii(n.text).text;
     const segs = tokenizer.cut(text);
     const tokens = filterTokens(segs);
-    const pred = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
+    const model0 = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
     const scan = shared.scan(text);
+    const topicHits = topics.classify(text, scan);
+    // Complaint phrases of the taxonomy (negation-aware) are negative evidence the statistical model
+    // may miss on short posts (ICBC的app又崩了): fused as an independent signal.
+    const evidence = topics.evidence(topicHits);
+    let score = model0.score;
+    if (evidence.length > 0) score = 1 - (1 - score) * (evidence.length > 1 ? EVIDENCE_KEEP_2 : EVIDENCE_KEEP_1);
+    const label: SentimentLabel = score >= negativeThreshold ? 'negative' : model0.label === 'negative' ? 'neutral' : model0.label;
+    const negativePhrases = evidence.length > 0 ? [...new Set([...model0.negativePhrases, ...evidence])] : model0.negativePhrases;
+    const pred = { label, score, negativePhrases };
     let institutions = matcher.match(text, scan);
     let primary: string | undefined;
     if (institutions.length > 0) {
@@ -132,13 +143,10 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         while (from < segs.length && offsets[from + 1]! <= start) from++;
         let to = from;
         while (to < segs.length && offsets[to]! < end) to++;
-        return model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
+        const l = model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
+        return l !== 'negative' && evidence.some((p) => clause.includes(p)) ? 'negative' : l;
       };
-      // A post with almost no negative signal has no negative target: skip the per-clause scoring.
-      const targeted =
-        institutions.length > 1 && pred.score < CLEARLY_NOT_NEGATIVE
-          ? { hits: institutions.map((h) => ({ ...h, sentiment: pred.label })), primary: institutions[0]!.id }
-          : matcher.targetSentiment(text, institutions, scorer, scan);
+      const targeted = matcher.targetSentiment(text, institutions, scorer, scan);
       institutions = targeted.hits;
       primary = targeted.primary;
     }
@@ -152,7 +160,6 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       }
       primary = (institutions.find((h) => h.sentiment === 'negative') ?? institutions[0])?.id;
     }
-    const topicHits = topics.classify(text, scan);
     return { n, text, tokens, pred, institutions, primary, topicHits, scan };
   }
 

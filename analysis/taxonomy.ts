@@ -44,6 +44,11 @@ export interface TopicDef {
   cause: Cause;
   phrases: string[];
   pairs?: Array<{ a: string[]; b: string[]; window?: number }>;
+  /**
+   * Phrases that name the topic without being a complaint by themselves (年费, 排队, 诈骗 in an
+   * anti-fraud notice). Every other phrase and every pair is negative evidence for sentiment.
+   */
+  weak?: string[];
 }
 
 const BAD = [
@@ -90,6 +95,7 @@ export const TOPICS: TopicDef[] = [
     label: '乱收费',
     businessLine: 'infer',
     cause: 'fees',
+    weak: ['管理费', '服务费', '扣费', '小额账户管理费'],
     phrases: [
       '乱收费',
       '乱扣费',
@@ -113,6 +119,7 @@ export const TOPICS: TopicDef[] = [
     label: '信用卡年费',
     businessLine: 'credit_card',
     cause: 'fees',
+    weak: ['年费', '信用卡年费', '卡年费', '白金卡年费'],
     phrases: ['年费', '信用卡年费', '卡年费', '白金卡年费', '收年费', '扣年费'],
   },
   {
@@ -121,6 +128,7 @@ export const TOPICS: TopicDef[] = [
     businessLine: 'infer',
     fallback: 'credit_card',
     cause: 'collection',
+    weak: ['催收'],
     phrases: ['暴力催收', '催收', '爆通讯录', '打爆通讯录', '威胁恐吓', '上门催收', '骚扰家人', '骚扰电话', '催债', '恐吓'],
   },
   {
@@ -128,6 +136,7 @@ export const TOPICS: TopicDef[] = [
     label: '系统故障',
     businessLine: 'digital',
     cause: 'system_failure',
+    weak: ['系统维护'],
     phrases: [
       '系统故障',
       '系统崩溃',
@@ -156,6 +165,7 @@ export const TOPICS: TopicDef[] = [
     businessLine: 'infer',
     fallback: 'deposit_transfer',
     cause: 'fraud',
+    weak: ['诈骗', '电信诈骗', '骗子'],
     phrases: ['盗刷', '被盗刷', '诈骗', '电信诈骗', '被骗', '骗子', '不翼而飞', '资金被转走', '钱被转走', '莫名消费', '被人刷了', '冒名', '冒用'],
   },
   {
@@ -170,6 +180,7 @@ export const TOPICS: TopicDef[] = [
     label: '贷款审批',
     businessLine: 'loan',
     cause: 'loan_process',
+    weak: ['贷款审批', '房贷利率'],
     phrases: [
       '放款慢',
       '迟迟不放款',
@@ -238,6 +249,7 @@ export const TOPICS: TopicDef[] = [
     label: '网点排队',
     businessLine: 'branch_service',
     cause: 'efficiency',
+    weak: ['排队', '叫号'],
     phrases: ['排队', '排长队', '叫号', '只开一个窗口', '窗口太少', '等了一个小时', '等了两个小时', '等了半天', '等了一上午'],
   },
   {
@@ -245,6 +257,7 @@ export const TOPICS: TopicDef[] = [
     label: '账户冻结/限额',
     businessLine: 'deposit_transfer',
     cause: 'account_control',
+    weak: ['限额', '非柜面'],
     phrases: ['账户冻结', '账户被冻结', '卡被冻结', '冻结了', '被冻结', '非柜面', '限额', '被限制交易', '限制交易', '止付了', '无法转账'],
   },
   {

@@ -12,6 +12,8 @@ export interface TopicClassifier {
   classify(text: string, matches?: AcMatches): TopicHit[];
   /** Business line suggested by product words (most frequent, ties to the earliest), if any. */
   productLine(text: string): BusinessLine | undefined;
+  /** Phrases of the hits that are complaints by themselves (not a topic's `weak` words): negative evidence. */
+  evidence(hits: readonly TopicHit[]): string[];
   /** Every trigger phrase and product word (key-term boosting). */
   readonly vocabulary: ReadonlySet<string>;
 }
@@ -29,6 +31,7 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
   });
   for (const [w, line] of PRODUCT_WORDS) entries.push([w, { kind: 'product', line }]);
   const dict = shared.register(entries);
+  const weakById = new Map(topics.map((t) => [t.id, new Set(t.weak ?? [])]));
   const vocabulary = new Set<string>([...topics.flatMap((t) => t.phrases), ...PRODUCT_WORDS.map(([w]) => w)]);
 
   const lineIds = Object.keys(BUSINESS_LINES) as BusinessLine[];
@@ -140,6 +143,14 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
 
   return {
     classify: (text, matches) => analyse(text, true, matches).hits,
+    evidence(hits) {
+      const out: string[] = [];
+      for (const h of hits) {
+        const weak = weakById.get(h.id);
+        for (const p of h.phrases) if (!weak?.has(p)) out.push(p);
+      }
+      return out;
+    },
     productLine: (text) => analyse(text, false).line,
     vocabulary,
   };

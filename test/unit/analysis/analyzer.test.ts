@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { createAnalyzer } from '../../../analysis/analyzer.js';
+import { analyzeText } from '../../../analysis/index.js';
+import { idCardCheckChar } from '../../../analysis/pii.js';
+import { lexiconModel, mention, testConfig } from './helpers.js';
+
+const config = testConfig();
+// The shipped, trained model (analysis/sentiment/model.json) through config.analysis.modelPath.
+const analyzer = createAnalyzer(config);
+const at = '2025-11-22T02:05:00.000Z';
+
+describe('analysis/analyzer (shipped sentiment model)', () => {
+  it('turns a complaint into a full Analysis with PII masked everywhere', () => {
+    const id = `44030519851201231${idCardCheckChar('44030519851201231')}`;
+    const m = mention(`示例银行信用卡年费乱收费！扣了我1,380元，客服不给退，气死了😡 我电话13812345678，身份证${id}，已经打了12378投诉`, {
+      author: 'victim',
+    });
+    const a = analyzer.analyze(m, at);
+    assert.equal(a.mentionId, m.id);
+    assert.equal(a.analyzedAt, at);
+    assert.equal(a.sentiment.label, 'negative');
+    assert.ok(a.sentiment.score >= 0.5 && a.sentiment.score <= 1);
+    assert.equal(a.primaryInstitution, 'example_bank');
+    assert.equal(a.institutions[0]?.sentiment, 'negative');
+    assert.ok(a.topics.some((t) => t.id === 'card_annual_fee'));
+    assert.ok(a.topics.some((t) => t.id === 'fees' && t.cause === 'fees' && t.businessLine === 'credit_card'));
+    assert.equal(a.severity.amount, 1380);
+    assert.deepEqual(a.severity.regulators, ['12378']);
+    assert.match(a.simhash, /^[0-9a-f]{16}$/);
+    assert.ok(a.displayText.includes('138****5678') && a.displayText.includes('😡'));
+    assert.ok(!a.displayText.includes('13812345678') && !a.displayText.includes(id));
+    assert.ok(!a.tokens.some((t) => t.includes('13812345678') || t.includes(id.slice(6, 14))));
+    assert.ok(a.keyTerms.includes('年费'));
+    assert.ok(!a.keyTerms.includes('示例银行'));
+    assert.ok(a.negativePhrases.length > 0);
+    assert.equal(a.modelVersion, analyzer.modelVersion);
+  });
+
+  it('handles traditional characters, full-width letters and emoji', () => {
+    const a = analyzer.analyze(mention('ＩＣＢＣ的ａｐｐ又崩了😭轉賬失敗，登錄不上！！'), at);
+    assert.equal(a.primaryInstitution, 'icbc');
+    assert.deepEqual(
+      a.topics.map((t) => t.id),
+      ['system_failure'],
+    );
+    assert.equal(a.sentiment.label, 'negative', 'complaint phrases back the model up on short posts');
+  });
+
+  it('targets the negative institution when a post compares two banks', () => {
+    const a = analyzer.analyze(mention('招行服务很好，工行客服态度恶劣'), at);
+    assert.equal(a.primaryInstitution, 'icbc');
+    assert.equal(a.institutions.find((h) => h.id === 'icbc')?.sentiment, 'negative');
+    assert.notEqual(a.institutions.find((h) => h.id === 'cmb')?.sentiment, 'negative');
+  });
+
+  it('counts an @handle as the addressed institution, and reads news titles', () => {
+    const a = analyzer.analyze(mention('@招商银行信用卡中心 凭什么又扣我年费，说好的免年费呢'), at);
+    assert.equal(a.primaryInstitution, 'cmb');
+    const news = analyzer.analyze(
+      mention('记者从多名储户处了解到，相关款项至今未能兑付。', { sourceType: 'news', title: '某地多名储户反映光大银行理财产品延期兑付' }),
+      at,
+    );
+    assert.equal(news.primaryInstitution, 'ceb');
+    assert.equal(news.severity.runRumour, true);
+    assert.ok(news.displayText.startsWith('某地多名储户反映'));
+  });
+
+  it('does not see a bank in 平安夜 / 招商局 / 中国银行业协会 posts', () => {
+    for (const text of ['平安夜快乐，大家出入平安🎄', '招商局集团发布年报', '中国银行业协会发布报告']) {
+      const a = analyzer.analyze(mention(text), at);
+      assert.deepEqual(a.institutions, [], text);
+      assert.equal(a.primaryInstitution, undefined);
+    }
+  });
+
+  it('analyzeText returns the `radar analyze` contract shape', () => {
+    const r = analyzeText('中國銀行深圳分行的櫃員態度很差，排隊兩個小時');
+    assert.deepEqual(Object.keys(r).sort(), ['institutions', 'sentiment', 'topics']);
+    assert.deepEqual(Object.keys(r.sentiment).sort(), ['label', 'score']);
+    assert.equal(r.sentiment.label, 'negative');
+    assert.deepEqual(r.institutions, [{ id: 'boc', name: '中国银行', matched: '中国银行', branch: '深圳分行', sentiment: 'negative' }]);
+    assert.deepEqual(
+      r.topics.map((t) => [t.id, t.label, t.businessLine, t.cause]),
+      [
+        ['service_attitude', '服务态度', 'branch_service', 'service_attitude'],
+        ['queue_wait', '网点排队', 'branch_service', 'efficiency'],
+      ],
+    );
+    assert.ok(r.topics.every((t) => t.phrases.length > 0));
+  });
+
+  it('accepts an injected model', () => {
+    const custom = createAnalyzer(config, { model: lexiconModel });
+    assert.equal(custom.modelVersion, 'test-lexicon');
+    assert.equal(custom.analyze(mention('建行的理财经理很专业，点赞'), at).sentiment.label, 'positive');
+  });
+});
