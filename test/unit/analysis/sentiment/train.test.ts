@@ -135,3 +135,32 @@ describe('sentiment calibration on the validation split (needs the shared data)'
     assert.ok(readFileSync(new URL('../../../../analysis/sentiment/model.json', import.meta.url)).length < 3 * 1024 * 1024);
   });
 });
+
+describe('trainFromCsv (needs the shared lexicons)', function () {
+  this.timeout(120000);
+  it('trains on a bank CSV alone, writes a loadable model that learned the rows', async function () {
+    if (!existsSync(DATA)) this.skip();
+    const { trainFromCsv } = await import('../../../../analysis/sentiment/pipeline.js');
+    const { modelFromArtifact } = await import('../../../../analysis/sentiment/model.js');
+    const dir = mkdtempSync(join(tmpdir(), 'radar-train-'));
+    const neg = ['客服态度恶劣', '乱扣年费不退', '暴力催收骚扰家人', '理财亏损严重', '网点排队太久', '信用卡被降额', '转账失败钱没到账', '盗刷不处理'];
+    const ok = ['网点搬迁通知', '请问怎么开通网银', '账单日是几号', '今天去银行办卡', '营业时间调整', '利率公告', '手机银行升级', '新版APP上线'];
+    const lines = ['text,label'];
+    for (let i = 0; i < 6; i++) {
+      for (const t of neg) lines.push(`${t}${i},negative`);
+      for (const t of ok) lines.push(`${t}${i},neutral`);
+    }
+    const csv = join(dir, 'mine.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const out = join(dir, 'model.json');
+    const art = await trainFromCsv(csv, { dataDir: DATA, combine: false, output: out });
+    assert.ok(existsSync(out));
+    const model = modelFromArtifact(art);
+    const tok = createTokenizer({});
+    const score = (t: string) => {
+      const n = normalize(t);
+      return model.predict({ normalized: n.text, tokens: tok.tokens(n.text), emoticons: n.emoticons }).score;
+    };
+    assert.ok(score('暴力催收骚扰家人') > score('网点搬迁通知'));
+  });
+});
