@@ -36,6 +36,8 @@ const KEY_TERMS = 8;
 /** Share of the model's "not negative" kept after one / several complaint phrases. */
 const EVIDENCE_KEEP_1 = 0.4;
 const EVIDENCE_KEEP_2 = 0.2;
+/** Model P(negative) under which a post without complaint phrases skips per-clause targeting. */
+const CONFIDENTLY_NOT_NEGATIVE = 0.05;
 /** Frequent words that say nothing about the issue (beyond the tokenizer's stop words). */
 const GENERIC = new Set(
   '银行 客服 真的 什么 这个 那个 就是 还是 已经 现在 今天 昨天 一个 大家 自己 我们 你们 他们 没有 不是 可以 知道 觉得 还有 时候 问题 怎么 为什么 一直 电话 说 告诉 然后 结果 因为 所以 但是 而且 这样 那么 一下 这么 直接 所有 还要 需要 之后 以后 之前 东西 事情 一次 两次 三次 多次 今年 去年 每年 怎么办 有没有 是不是 各位 网友 朋友 评论 转发 视频 微博 分享 办理'.split(
@@ -86,30 +88,42 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   }
 
   /** Top tokens by weight: repeated, long and taxonomy words first; institution names and filler out. */
+  // Scratch for keyTerms (integer scores stay small integers: no boxed doubles).
+  const kScore = new Map<string, number>();
+  const kTerms: string[] = [];
+  const kValues: number[] = [];
+
   function keyTerms(tokens: readonly string[]): string[] {
-    const score = new Map<string, number>();
-    for (const tok of tokens) {
+    kScore.clear();
+    for (let i = 0; i < tokens.length; i++) {
+      const tok = tokens[i]!;
       if (tok.length < 2) continue;
-      const prev = score.get(tok);
+      const gain = tok.length >= 3 ? 3 : 2;
+      const prev = kScore.get(tok);
       if (prev !== undefined) {
-        if (prev > 0) score.set(tok, prev + (tok.length >= 3 ? 1.5 : 1));
+        if (prev > 0) kScore.set(tok, prev + gain);
         continue;
       }
       const c = tok.charCodeAt(0);
       const cls = termClass.get(c < 128 ? tok.toLowerCase() : tok);
-      if (cls === 0 || (c < 128 && isNumeric(tok))) {
-        score.set(tok, 0);
-        continue;
-      }
-      score.set(tok, (tok.length >= 3 ? 1.5 : 1) + (cls === 1 ? 3 : 0));
+      kScore.set(tok, cls === 0 || (c < 128 && isNumeric(tok)) ? 0 : gain + (cls === 1 ? 6 : 0));
     }
-    // Map iteration order is first occurrence, so the stable sort breaks ties by position.
-    const ranked: Array<[string, number]> = [];
-    for (const e of score) if (e[1] > 0) ranked.push(e);
-    ranked.sort((a, b) => b[1] - a[1]);
-    const out: string[] = [];
-    for (let i = 0; i < ranked.length && i < KEY_TERMS; i++) out.push(ranked[i]![0]);
-    return out;
+    // Top KEY_TERMS by score, ties to the earliest (Map order is first occurrence): a small selection.
+    kTerms.length = 0;
+    kValues.length = 0;
+    for (const [tok, v] of kScore) {
+      if (v <= 0) continue;
+      let pos = kTerms.length;
+      while (pos > 0 && kValues[pos - 1]! < v) pos--;
+      if (pos >= KEY_TERMS) continue;
+      kTerms.splice(pos, 0, tok);
+      kValues.splice(pos, 0, v);
+      if (kTerms.length > KEY_TERMS) {
+        kTerms.pop();
+        kValues.pop();
+      }
+    }
+    return kTerms.slice();
   }
 
   function core(raw: string) {
@@ -146,7 +160,11 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         const l = model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
         return l !== 'negative' && evidence.some((p) => clause.includes(p)) ? 'negative' : l;
       };
-      const targeted = matcher.targetSentiment(text, institutions, scorer, scan);
+      // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
+      const targeted =
+        institutions.length > 1 && evidence.length === 0 && model0.score < CONFIDENTLY_NOT_NEGATIVE
+          ? { hits: institutions.map((h) => ({ ...h, sentiment: pred.label })), primary: institutions[0]!.id }
+          : matcher.targetSentiment(text, institutions, scorer, scan);
       institutions = targeted.hits;
       primary = targeted.primary;
     }

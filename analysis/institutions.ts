@@ -1,6 +1,7 @@
 import type { Institution } from '../config/sections/watchlist.js';
 import type { InstitutionHit, SentimentLabel } from '../lib/domain.js';
 import { type AcMatches, SharedDictionary } from './ahocorasick.js';
+import { normalize } from './normalize.js';
 import { clauseRanges } from './textutil.js';
 
 /** Scores one clause `text.slice(start, end)` of the post. */
@@ -19,7 +20,7 @@ export interface InstitutionMatcher {
   match(text: string, matches?: AcMatches): InstitutionHit[];
   /** Accepted alias occurrences with positions (after disambiguation). `matches`: a scan of `text` by the shared automaton. */
   spans(text: string, matches?: AcMatches): InstitutionSpan[];
-  /** Any watched alias present (cheap pre-filter for crawler feeds; no disambiguation beyond exclusions). */
+  /** Any watched institution in raw or normalized text (crawler feed filter; traditional and full-width too). */
   isRelevant(text: string): boolean;
   /**
    * Sentiment towards each hit, clause by clause: a clause counts for the institutions it names, or
@@ -251,7 +252,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
   return {
     match,
     spans,
-    isRelevant: (text) => spans(text).length > 0,
+    isRelevant: (text) => spans(text).length > 0 || spans(normalize(text).text).length > 0,
     targetSentiment,
     aliases,
   };

@@ -107,7 +107,8 @@ export function parseChineseNumber(s: string): number | undefined {
 }
 
 /** Largest money amount in yuan, or undefined. */
-const AMOUNT_HINT_RE = /[元块¥￥万千亿wkRB人]/;
+// A unit or currency right after / before a digit or Chinese numeral; otherwise there is no amount.
+const AMOUNT_HINT_RE = /[\d零〇一二两三四五六七八九十百千万亿]\s*(?:[元块万千亿wk])|[¥￥]|RMB|人民币/;
 
 export function largestAmount(text: string): number | undefined {
   if (!AMOUNT_HINT_RE.test(text)) return undefined;

@@ -90,5 +90,7 @@ describe('analysis/institutions', () => {
     assert.equal(matcher.isRelevant('浦发银行信用卡'), true);
     assert.equal(matcher.isRelevant('今天股市大涨，券商板块领涨'), false);
     assert.equal(matcher.isRelevant('招商局港口'), false);
+    assert.equal(matcher.isRelevant('中國銀行的櫃員'), true, 'raw traditional text from a feed');
+    assert.equal(matcher.isRelevant('ＩＣＢＣ又崩了'), true, 'full-width');
   });
 });
