@@ -83,10 +83,11 @@ program
   .description('retrain the sentiment model on your own labelled posts (CSV: text,label)')
   .requiredOption('--data <file>', 'CSV with columns text,label (label negative|neutral|positive or 1=negative/0)')
   .option('--out <file>', 'where to write the model', 'analysis/sentiment/model.json')
-  .option('--no-base', 'train on your data only, without the shipped corpora')
-  .action(async (opts: { data: string; out: string; base: boolean }) => {
+  .option('--no-base', 'train on your data only (reuses the shipped lexicons; no corpora needed)')
+  .option('--data-dir <dir>', 'the labelled corpora and lexicons (default ../shared/data)')
+  .action(async (opts: { data: string; out: string; base: boolean; dataDir?: string }) => {
     const { retrainCli } = await import('./app/train-cli.js');
-    await retrainCli({ data: opts.data, out: opts.out, base: opts.base });
+    await retrainCli(opts);
   });
 
 program
@@ -98,7 +99,7 @@ program
   .option('--format <format>', 'table or json', 'table')
   .action(async (opts: { rules: string; from: string; to: string; format: string }) => {
     const config = loadConfig({ files: configFiles() });
-    const { runBacktestCli } = await import('./escalation/backtest.js');
+    const { runBacktestCli } = await import('./app/backtest.js');
     await runBacktestCli(config, opts);
   });
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createClusterer } from '../analysis/cluster.js';
 import type { Config } from '../config/schema.js';
+import { parseRules, type RuleSet } from '../escalation/rules.js';
+import { createEscalationService } from '../escalation/service.js';
+import { createSweeper } from '../escalation/sweeper.js';
 import { FakeClock, formatShanghai, iso } from '../lib/clock.js';
 import type { Analysis, Case, Mention, Tier } from '../lib/domain.js';
 import { createLogger, type Logger, silentLogger } from '../lib/logger.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
-import { parseRules, type RuleSet } from './rules.js';
-import { createEscalationService } from './service.js';
-import { createSweeper } from './sweeper.js';
 
 export interface BacktestCase {
   caseId: string;

@@ -1,11 +1,12 @@
 /**
  * Training-time data access: the labelled corpora and lexicons in the shared data folder
- * (/work/shared/data layout, see its README), CSV parsing and the deterministic held-out split.
+ * (../shared/data layout, see its README), CSV parsing and the deterministic held-out split.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
+import { projectRoot } from '../../config/load.js';
 
 /** Binary target: 1 = negative about the institution or its service. `pos` = 1 for positive posts. */
 export interface Example {
@@ -18,7 +19,8 @@ export interface Example {
   stripEmoticons?: boolean;
 }
 
-export const DEFAULT_DATA_DIR = '/work/shared/data';
+/** The labelled corpora and lexicons: `../shared/data` beside the project checkout (env RADAR_TRAIN_DATA). */
+export const DEFAULT_DATA_DIR = process.env.RADAR_TRAIN_DATA ?? resolve(projectRoot, '../shared/data');
 
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
 export function parseCsv(text: string): string[][] {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { normalize } from '../normalize.js';
 import { createTokenizer, type Tokenizer } from '../tokenizer.js';
-import { type Example, loadAuxiliary, loadBankSplits, loadLexicons, parseCsv, splitOf } from './data.js';
+import { DEFAULT_DATA_DIR, type Example, loadAuxiliary, loadBankSplits, loadLexicons, parseCsv, splitOf } from './data.js';
 import { buildLexicon, decodeWeights, type HeadArtifact, type ModelArtifact, sigmoid } from './model.js';
 import {
   binaryMetrics,
@@ -35,7 +35,7 @@ export const DEFAULT_SOURCE_WEIGHTS: Record<string, number> = {
 export const DEFAULT_AUX_CAP: Record<string, number> = { weibo100k: 25000, shopping: 20000, waimai: 12000, weibo2018: 10500, finfe: 18200 };
 
 export interface TrainOptions {
-  /** Folder with the corpora and lexicons (default /work/shared/data). */
+  /** Folder with the corpora and lexicons (default ../shared/data beside the project). */
   dataDir: string;
   /** Extra labelled rows, e.g. a bank's own CSV (source `custom`). They go to train/val by text hash. */
   extra?: Example[];
@@ -45,6 +45,8 @@ export interface TrainOptions {
   sgd?: Partial<SgdOptions>;
   sourceWeights?: Record<string, number>;
   auxCap?: Record<string, number>;
+  /** Lexicon word lists to use instead of reading them from dataDir (e.g. those of the shipped model). */
+  lexiconLists?: ModelArtifact['lexicon'];
   /** Minimum negative recall on validation when choosing the long-post threshold (default 0.88). */
   minRecall?: number;
   /** Same for short posts; when set (≥ 0), short and long posts get separate calibrations. Default off. */
@@ -116,19 +118,22 @@ function withShort(head: HeadArtifact, cal: { long: Calibration; short: Calibrat
   return cal.short === cal.long ? head : { ...head, short: { below: SHORT_BELOW, ...cal.short } };
 }
 
-export function trainModel(opts: TrainOptions): TrainResult {
-  const log = opts.log ?? (() => {});
-  const bits = opts.bits ?? 18;
-  const sgd = { ...DEFAULT_SGD, ...opts.sgd };
-  const weights = { ...DEFAULT_SOURCE_WEIGHTS, ...opts.sourceWeights };
-  const raw = loadLexicons(opts.dataDir);
-  const lexiconLists = {
+function lexiconListsFrom(raw: ReturnType<typeof loadLexicons>): ModelArtifact['lexicon'] {
+  return {
     genPos: raw.genPos.join('\n'),
     genNeg: raw.genNeg.join('\n'),
     finPos: raw.finPos.join('\n'),
     finNeg: raw.finNeg.join('\n'),
     degree: raw.degree.map(([w, v]) => `${w},${v}`).join('\n'),
   };
+}
+
+export function trainModel(opts: TrainOptions): TrainResult {
+  const log = opts.log ?? (() => {});
+  const bits = opts.bits ?? 18;
+  const sgd = { ...DEFAULT_SGD, ...opts.sgd };
+  const weights = { ...DEFAULT_SOURCE_WEIGHTS, ...opts.sourceWeights };
+  const lexiconLists = opts.lexiconLists ?? lexiconListsFrom(loadLexicons(opts.dataDir));
   const lex = buildLexicon(lexiconLists);
 
   let train: Example[] = [];
@@ -233,8 +238,10 @@ export function readLabelledCsv(file: string): Example[] {
 }
 
 export interface TrainFromCsvOptions {
-  /** Shared corpora folder (default /work/shared/data); lexicons are always read from it. */
+  /** Shared corpora folder (default ../shared/data beside the project). */
   dataDir?: string;
+  /** The model whose lexicons are reused when training on the CSV alone without the corpora folder. */
+  baseModel?: ModelArtifact;
   /** Combine with the base corpora (default true). */
   combine?: boolean;
   /** Where to write model.json; not written when omitted. */
@@ -245,10 +252,15 @@ export interface TrainFromCsvOptions {
 
 /** Retrains on a bank's own `text,label` CSV (plus the base data by default) for `radar train --data file.csv`. */
 export async function trainFromCsv(file: string, options: TrainFromCsvOptions = {}): Promise<ModelArtifact> {
-  const dataDir = options.dataDir ?? '/work/shared/data';
-  if (!existsSync(dataDir)) throw new Error(`data folder not found: ${dataDir} (lexicons and base corpora live there; pass --data-dir)`);
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const combine = options.combine !== false;
+  // Without the corpora a bank can still retrain on its own posts alone, reusing the shipped lexicons.
+  const lexiconLists = !existsSync(dataDir) && !combine ? options.baseModel?.lexicon : undefined;
+  if (!existsSync(dataDir) && !lexiconLists) {
+    throw new Error(`data folder not found: ${dataDir} (the base corpora live there; pass --data-dir, or train on your CSV alone with --no-base)`);
+  }
   const extra = readLabelledCsv(file);
-  const { artifact } = trainModel({ dataDir, extra, useBaseData: options.combine !== false, extraWords: options.extraWords, log: options.log });
+  const { artifact } = trainModel({ dataDir, extra, useBaseData: combine, lexiconLists, extraWords: options.extraWords, log: options.log });
   if (options.output) writeFileSync(options.output, JSON.stringify(artifact));
   return artifact;
 }

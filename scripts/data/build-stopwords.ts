@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--data-dir');
-const dataDir = at >= 0 && args[at + 1] ? args[at + 1]! : '/work/shared/data';
+const dataDir = at >= 0 && args[at + 1] ? args[at + 1]! : '../shared/data';
 const lex = join(dataDir, 'lexicons');
 
 function lines(path: string): string[] {

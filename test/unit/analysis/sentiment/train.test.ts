@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalize } from '../../../../analysis/normalize.js';
-import { cleanFinnsp, type Example, loadBankSplits, parseCsv, splitOf } from '../../../../analysis/sentiment/data.js';
+import { cleanFinnsp, DEFAULT_DATA_DIR, type Example, loadBankSplits, parseCsv, splitOf } from '../../../../analysis/sentiment/data.js';
 import { buildLexicon, loadSentimentModel, sigmoid } from '../../../../analysis/sentiment/model.js';
 import { readLabelledCsv } from '../../../../analysis/sentiment/pipeline.js';
 import { binaryMetrics, featurize, fitPlatt, trainLogistic, tuneThreshold } from '../../../../analysis/sentiment/train.js';
@@ -107,7 +107,7 @@ describe('sentiment training', () => {
   });
 });
 
-const DATA = '/work/shared/data';
+const DATA = DEFAULT_DATA_DIR;
 describe('sentiment calibration on the validation split (needs the shared data)', function () {
   this.timeout(120000);
   it('scores lie in [0, 1] and the negative rate rises across score bins', function () {

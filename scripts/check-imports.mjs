@@ -1,0 +1,43 @@
+// Enforces the layering in DESIGN.md: which top-level folder may import which. Run by `npm run lint`.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+/** folder → what it may import besides itself (a folder, or one file of another folder). */
+const allowed = {
+  lib: [],
+  config: ['lib'],
+  store: ['lib', 'config'],
+  queue: ['lib', 'config'],
+  analysis: ['lib', 'config'],
+  crawlers: ['lib', 'config', 'store/store.ts'],
+  escalation: ['lib', 'config', 'store/store.ts', 'analysis/types.ts'],
+  api: ['lib', 'config', 'store/store.ts', 'queue/queue.ts', 'analysis', 'escalation', 'crawlers/types.ts'],
+};
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (p.endsWith('.ts')) yield p;
+  }
+}
+
+const violations = [];
+for (const [folder, may] of Object.entries(allowed)) {
+  for (const file of files(join(root, folder))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
+      const target = relative(root, normalize(join(dirname(file), m[1]))).replace(/\.js$/, '.ts');
+      const top = target.split('/')[0];
+      if (top === folder) continue;
+      if (may.some((a) => target === a || target.startsWith(`${a}/`) || (top === a && !a.includes('/')))) continue;
+      violations.push(`${relative(root, file)} imports ${target} (${folder}/ may import: ${may.join(', ') || 'nothing'})`);
+    }
+  }
+}
+if (violations.length > 0) {
+  console.error(`forbidden cross-folder imports (see DESIGN.md "Layout"):\n  ${violations.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('import layering ok');
