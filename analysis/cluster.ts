@@ -15,6 +15,8 @@ const PER_KEY = 24;
 const EVENT_TERMS = 16;
 const TITLE_MAX = 60;
 const NEAR_DUPLICATE = 3;
+/** Hard cap on remembered events (oldest first out), whatever the window. */
+const MAX_EVENTS = 50_000;
 
 interface Entry {
   event: Event;
@@ -112,7 +114,7 @@ export function createClusterer(config: Config['analysis'], deps: ClustererDeps 
 
   function evict(nowMs: number): void {
     for (const [id, entry] of entries) {
-      if (nowMs - entry.lastSeenMs <= windowMs) break;
+      if (nowMs - entry.lastSeenMs <= windowMs && entries.size <= MAX_EVENTS) break;
       unindex(entry);
       entries.delete(id);
     }
