@@ -251,6 +251,7 @@ export const TOPICS: TopicDef[] = [
     cause: 'efficiency',
     weak: ['排队', '叫号'],
     phrases: ['排队', '排长队', '叫号', '只开一个窗口', '窗口太少', '等了一个小时', '等了两个小时', '等了半天', '等了一上午'],
+    pairs: [{ a: ['排了', '等了'], b: ['小时', '半天', '上午', '下午'], window: 5 }],
   },
   {
     id: 'account_freeze',

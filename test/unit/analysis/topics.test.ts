@@ -32,6 +32,7 @@ describe('analysis/topics', () => {
     assert.deepEqual(topicIds('ICBC的app又崩了，转账失败'), ['system_failure']);
     assert.deepEqual(topicIds('信用卡突然被降额，额度从5万降到5000'), ['credit_limit']);
     assert.deepEqual(topicIds('网点排队两小时，只开一个窗口'), ['queue_wait']);
+    assert.deepEqual(topicIds('去邮储取钱，排了一个小时队'), ['queue_wait']);
     assert.deepEqual(topicIds('催收天天打电话给我家人，还爆通讯录'), ['debt_collection']);
     assert.deepEqual(topicIds('储户担心挤兑，听说取不出钱了'), ['run_rumour']);
     assert.deepEqual(topicIds('某银行因违规放贷被罚款300万元，收到监管罚单'), ['regulatory_penalty']);
