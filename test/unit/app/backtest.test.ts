@@ -12,7 +12,8 @@ import type { Store } from '../../../store/store.js';
 import { buildCardFeeScenario } from '../../fixtures/scenario/card-fee.js';
 import type { FixtureItem } from '../../fixtures/servers/base.js';
 
-const config = loadConfig({ overrides: { store: { dataDir: ':memory:' } } });
+// The demo roster routes every role to a webhook, so the pages the rules would send can be counted.
+const config = loadConfig({ files: [projectPath('config/demo.yaml')], overrides: { store: { dataDir: ':memory:' } } });
 const rulesYaml = readFileSync(projectPath('config/escalation.yaml'), 'utf8');
 const now = new Date('2025-11-22T04:00:00.000Z');
 
