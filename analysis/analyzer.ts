@@ -2,7 +2,7 @@ import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
 import { SharedDictionary } from './ahocorasick.js';
-import { simhash } from './fingerprint.js';
+import { SimHashAccumulator, tokenHash, tokenWeight } from './fingerprint.js';
 import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
 import { normalize } from './normalize.js';
 import { maskPii } from './pii.js';
@@ -33,6 +33,8 @@ export interface FullAnalyzer extends Analyzer {
 }
 
 const KEY_TERMS = 8;
+/** Distinct tokens remembered by the per-process token memo before it starts over. */
+const TOKEN_MEMO = 200_000;
 /** Share of the model's "not negative" kept after one / several complaint phrases. */
 const EVIDENCE_KEEP_1 = 0.4;
 const EVIDENCE_KEEP_2 = 0.2;
@@ -70,7 +72,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   for (const w of GENERIC) termClass.set(w, 0);
   for (const a of matcher.aliases) termClass.set(a.toLowerCase(), 0);
 
-  /** Same as the tokenizer's `tokens`, without a regex for the usual CJK or alphanumeric word. */
+  /** Same as the tokenizer's `tokens` test, without a regex for the usual CJK or alphanumeric word. */
   function noise(tok: string): boolean {
     if (tok.length === 0 || tok === ' ' || stop.has(tok)) return true;
     const c = tok.charCodeAt(0);
@@ -78,52 +80,93 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     return isNoise(tok, stop);
   }
 
+  /**
+   * Per-process memo of what each distinct token is: noise or not, key-term class and gain, SimHash
+   * hash and weight. One map lookup per token replaces the stop-word, class and hash work; `gen` and
+   * `score` carry the per-post key-term count without a per-post map.
+   */
+  interface TokenInfo {
+    noise: boolean;
+    /** Key-term base gain; 0 = never a key term. */
+    gain: number;
+    boost: number;
+    hi: number;
+    lo: number;
+    weight: number;
+    gen: number;
+    score: number;
+  }
+  const tokenInfo = new Map<string, TokenInfo>();
+  let generation = 0;
+
+  function info(tok: string): TokenInfo {
+    let i = tokenInfo.get(tok);
+    if (i) return i;
+    const c = tok.charCodeAt(0);
+    const cls = termClass.get(c < 128 ? tok.toLowerCase() : tok);
+    const excluded = tok.length < 2 || cls === 0 || (c < 128 && isNumeric(tok));
+    const [hi, lo] = tokenHash(tok);
+    i = { noise: noise(tok), gain: excluded ? 0 : tok.length >= 3 ? 3 : 2, boost: cls === 1 ? 6 : 0, hi, lo, weight: tokenWeight(tok), gen: 0, score: 0 };
+    if (tokenInfo.size >= TOKEN_MEMO) tokenInfo.clear();
+    tokenInfo.set(tok, i);
+    return i;
+  }
+
   function filterTokens(segs: readonly string[], from = 0, to = segs.length): string[] {
     const out: string[] = [];
     for (let i = from; i < to; i++) {
       const tok = segs[i]!;
-      if (!noise(tok)) out.push(tok);
+      if (!info(tok).noise) out.push(tok);
     }
     return out;
   }
 
-  /** Top tokens by weight: repeated, long and taxonomy words first; institution names and filler out. */
-  // Scratch for keyTerms (integer scores stay small integers: no boxed doubles).
-  const kScore = new Map<string, number>();
+  const acc = new SimHashAccumulator();
   const kTerms: string[] = [];
   const kValues: number[] = [];
+  const kSeen: TokenInfo[] = [];
+  const kSeenTok: string[] = [];
 
-  function keyTerms(tokens: readonly string[]): string[] {
-    kScore.clear();
-    for (let i = 0; i < tokens.length; i++) {
-      const tok = tokens[i]!;
-      if (tok.length < 2) continue;
-      const gain = tok.length >= 3 ? 3 : 2;
-      const prev = kScore.get(tok);
-      if (prev !== undefined) {
-        if (prev > 0) kScore.set(tok, prev + gain);
-        continue;
-      }
-      const c = tok.charCodeAt(0);
-      const cls = termClass.get(c < 128 ? tok.toLowerCase() : tok);
-      kScore.set(tok, cls === 0 || (c < 128 && isNumeric(tok)) ? 0 : gain + (cls === 1 ? 6 : 0));
+  /**
+   * One pass over the segments: tokens (noise removed), SimHash, and key terms (top tokens by
+   * weight: repeated, long and taxonomy words first; institution names and filler out; ties to the
+   * earliest).
+   */
+  function digestTokens(segs: readonly string[]): { tokens: string[]; simhash: string; keyTerms: string[] } {
+    const gen = ++generation;
+    const tokens: string[] = [];
+    acc.reset();
+    kSeen.length = 0;
+    kSeenTok.length = 0;
+    for (let s = 0; s < segs.length; s++) {
+      const tok = segs[s]!;
+      const ti = info(tok);
+      if (ti.noise) continue;
+      tokens.push(tok);
+      acc.add(ti.hi, ti.lo, ti.weight);
+      if (ti.gain === 0) continue;
+      if (ti.gen !== gen) {
+        ti.gen = gen;
+        ti.score = ti.gain + ti.boost;
+        kSeen.push(ti);
+        kSeenTok.push(tok);
+      } else ti.score += ti.gain;
     }
-    // Top KEY_TERMS by score, ties to the earliest (Map order is first occurrence): a small selection.
     kTerms.length = 0;
     kValues.length = 0;
-    for (const [tok, v] of kScore) {
-      if (v <= 0) continue;
+    for (let k = 0; k < kSeen.length; k++) {
+      const v = kSeen[k]!.score;
       let pos = kTerms.length;
       while (pos > 0 && kValues[pos - 1]! < v) pos--;
       if (pos >= KEY_TERMS) continue;
-      kTerms.splice(pos, 0, tok);
+      kTerms.splice(pos, 0, kSeenTok[k]!);
       kValues.splice(pos, 0, v);
       if (kTerms.length > KEY_TERMS) {
         kTerms.pop();
         kValues.pop();
       }
     }
-    return kTerms.slice();
+    return { tokens, simhash: acc.digest(), keyTerms: kTerms.slice() };
   }
 
   function core(raw: string) {
@@ -131,7 +174,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     // PII is masked before tokenizing so that phone or card numbers never reach tokens or the index.
     const text = maskPii(n.text).text;
     const segs = tokenizer.cut(text);
-    const tokens = filterTokens(segs);
+    const digest = digestTokens(segs);
+    const tokens = digest.tokens;
     const model0 = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
     const scan = shared.scan(text);
     const topicHits = topics.classify(text, scan);
@@ -178,7 +222,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       }
       primary = (institutions.find((h) => h.sentiment === 'negative') ?? institutions[0])?.id;
     }
-    return { n, text, tokens, pred, institutions, primary, topicHits, scan };
+    return { n, text, tokens, pred, institutions, primary, topicHits, scan, digest };
   }
 
   function postText(mention: Mention): string {
@@ -200,8 +244,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         topics: c.topicHits,
         severity: severity.scan(c.text, mention, c.scan),
         tokens: c.tokens,
-        keyTerms: keyTerms(c.tokens),
-        simhash: simhash(c.tokens),
+        keyTerms: c.digest.keyTerms,
+        simhash: c.digest.simhash,
         displayText: maskPii(raw).text,
         negativePhrases: c.pred.negativePhrases,
         modelVersion: model.version,
