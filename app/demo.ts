@@ -83,18 +83,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
   const runtime = await createRuntime(config, { log, apiKey });
   const demoLog = log.child({ component: 'demo' });
 
+  const url = runtime.url ?? `http://127.0.0.1:${config.server.port}`;
   const unsubscribe = runtime.bus.subscribe((m) => {
-    if (m.type !== 'case.changed') return;
+    if (m.type !== 'case.changed' || m.change === 'updated') return;
     const c = m.case;
-    demoLog.info(`case ${c.id} ${m.change}: ${TIER_LABEL[c.tier]} → ${c.owner}`, {
-      title: c.title,
+    demoLog.info(`case ${m.change}: ${TIER_LABEL[c.tier]} → ${c.owner}`, {
+      caseId: c.id,
+      title: c.title.slice(0, 40),
       mentions: c.mentionCount,
-      authors: c.distinctAuthors,
+      distinctAuthors: c.distinctAuthors,
       deadlineAt: c.deadlineAt,
     });
+    if (c.tier === 'L3' && m.change === 'promoted') {
+      demoLog.info('scenario complete: one case promoted L1 → L2 → L3; look at the alert board and the case audit trail', {
+        dashboard: `${url}/#/cases/${c.id}?key=${apiKey}`,
+        api: `curl -s -H 'Authorization: Bearer ${apiKey}' ${url}/api/v1/alerts/${c.id}`,
+      });
+    }
   });
 
-  const url = runtime.url ?? `http://127.0.0.1:${config.server.port}`;
   demoLog.info('demo running', {
     dataDir,
     dashboard: `${url}/#/?key=${apiKey}`,

@@ -176,7 +176,9 @@ export function createCrawlRunner(deps: CrawlRunnerDeps): CrawlRunner {
       health.lastSuccessAt = deps.clock.now().toISOString();
       health.consecutiveFailures = 0;
       health.blockedUntil = undefined;
-      log.info('source run finished', { ...summary });
+      // Empty polls are routine: keep them out of the info log.
+      if (summary.fetched > 0) log.info('source run finished', { ...summary });
+      else log.debug('source run finished', { ...summary });
     } catch (err) {
       const now = deps.clock.now();
       health.lastErrorAt = now.toISOString();
