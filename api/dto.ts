@@ -72,6 +72,7 @@ export function mentionDto(ctx: DtoContext, m: Mention & { analysis?: Analysis }
     sentiment: a ? { label: a.sentiment.label, score: a.sentiment.score } : undefined,
     institutions: (a?.institutions ?? []).map((i) => ({ id: i.id, name: i.name, branch: i.branch, sentiment: i.sentiment })),
     topics: (a?.topics ?? []).map((t) => ({ id: t.id, label: t.label })),
+    negativePhrases: a?.negativePhrases ?? [],
     duplicateOf: m.duplicateOf,
   };
 }

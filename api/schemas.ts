@@ -125,6 +125,8 @@ export const mentionSchema = z.object({
   sentiment: z.object({ label: sentimentLabelSchema, score: z.number() }).optional(),
   institutions: z.array(z.object({ id: z.string(), name: z.string(), branch: z.string().optional(), sentiment: sentimentLabelSchema.optional() })),
   topics: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** Negative phrases the model found, for highlighting (the dashboard marks them in `text`). */
+  negativePhrases: z.array(z.string()),
   duplicateOf: z.string().optional(),
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createAnalyzer, createClusterer, createInstitutionMatcher } from '../analysis/index.js';
+import { createAnalyzer, createClusterer, createInstitutionMatcher, maskPii, TOPICS } from '../analysis/index.js';
 import { createTokenizer } from '../analysis/tokenizer.js';
 import { createApiApp } from '../api/app.js';
 import { ensureBootstrapKey } from '../api/keys.js';
@@ -163,6 +163,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       },
       crawl: { runNow: (id: string) => crawlers.scheduler.runNow(id), sourceIds: () => [...crawlers.adapters.keys()] },
       tokenize: (t: string) => tokenizer.tokens(t),
+      maskText: (t: string) => maskPii(t).text,
+      topicInfo: (id: string) => {
+        const topic = TOPICS.find((x) => x.id === id);
+        if (!topic) return undefined;
+        const businessLine = topic.businessLine === 'infer' ? (topic.fallback ?? 'other') : topic.businessLine;
+        return { businessLine, cause: topic.cause, label: topic.label };
+      },
       bus,
       metrics,
       clock,
