@@ -4,7 +4,7 @@ import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from
 import { SharedDictionary } from './ahocorasick.js';
 import { SimHashAccumulator, tokenHash, tokenWeight } from './fingerprint.js';
 import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
-import { normalize } from './normalize.js';
+import { type Normalized, normalize } from './normalize.js';
 import { maskPii } from './pii.js';
 import { loadSentimentModel, type SentimentModel } from './sentiment/model.js';
 import { createSeverityScanner } from './severity.js';
@@ -27,6 +27,7 @@ export interface TextAnalysis {
 }
 
 export interface FullAnalyzer extends Analyzer {
+  analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[];
   /** The `radar analyze` shape for one line of text. */
   analyzeText(text: string): TextAnalysis;
   readonly institutions: InstitutionMatcher;
@@ -169,11 +170,22 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     return { tokens, simhash: acc.digest(), keyTerms: kTerms.slice() };
   }
 
-  function core(raw: string) {
+  interface Prepared {
+    n: Normalized;
+    text: string;
+    segs: string[];
+  }
+
+  /** Stage 1 (normalize, mask, segment): run over a whole batch first so jieba's tables stay hot. */
+  function prepare(raw: string): Prepared {
     const n = normalize(raw);
     // PII is masked before tokenizing so that phone or card numbers never reach tokens or the index.
     const text = maskPii(n.text).text;
-    const segs = tokenizer.cut(text);
+    return { n, text, segs: tokenizer.cut(text) };
+  }
+
+  function core(raw: string, prepared: Prepared = prepare(raw)) {
+    const { n, text, segs } = prepared;
     const digest = digestTokens(segs);
     const tokens = digest.tokens;
     const model0 = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
@@ -225,6 +237,26 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     return { n, text, tokens, pred, institutions, primary, topicHits, scan, digest };
   }
 
+  function finish(mention: Mention, analyzedAt: string, raw: string, prepared?: Prepared): Analysis {
+    const c = core(raw, prepared);
+    const analysis: Analysis = {
+      mentionId: mention.id,
+      sentiment: { label: c.pred.label, score: c.pred.score },
+      institutions: c.institutions,
+      topics: c.topicHits,
+      severity: severity.scan(c.text, mention, c.scan),
+      tokens: c.tokens,
+      keyTerms: c.digest.keyTerms,
+      simhash: c.digest.simhash,
+      displayText: maskPii(raw).text,
+      negativePhrases: c.pred.negativePhrases,
+      modelVersion: model.version,
+      analyzedAt,
+    };
+    if (c.primary) analysis.primaryInstitution = c.primary;
+    return analysis;
+  }
+
   function postText(mention: Mention): string {
     const title = mention.title?.trim();
     if (!title || mention.text.startsWith(title)) return mention.text;
@@ -235,24 +267,12 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     modelVersion: model.version,
     institutions: matcher,
     analyze(mention: Mention, analyzedAt: string): Analysis {
-      const raw = postText(mention);
-      const c = core(raw);
-      const analysis: Analysis = {
-        mentionId: mention.id,
-        sentiment: { label: c.pred.label, score: c.pred.score },
-        institutions: c.institutions,
-        topics: c.topicHits,
-        severity: severity.scan(c.text, mention, c.scan),
-        tokens: c.tokens,
-        keyTerms: c.digest.keyTerms,
-        simhash: c.digest.simhash,
-        displayText: maskPii(raw).text,
-        negativePhrases: c.pred.negativePhrases,
-        modelVersion: model.version,
-        analyzedAt,
-      };
-      if (c.primary) analysis.primaryInstitution = c.primary;
-      return analysis;
+      return finish(mention, analyzedAt, postText(mention));
+    },
+    analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[] {
+      const raws = mentions.map(postText);
+      const prepared = raws.map(prepare);
+      return mentions.map((m, i) => finish(m, analyzedAt, raws[i]!, prepared[i]));
     },
     analyzeText(text: string): TextAnalysis {
       const c = core(text);

@@ -188,7 +188,7 @@ function main(): void {
     const d = process.cpuUsage(since);
     return (d.user + d.system) / 1e6;
   };
-  const wall: { cut: number[]; full: number[] } = { cut: [], full: [] };
+  const wall: { cut: number[]; full: number[]; batch: number[] } = { cut: [], full: [], batch: [] };
   const runCut = () => {
     const t = process.cpuUsage();
     const w = performance.now();
@@ -203,16 +203,28 @@ function main(): void {
     wall.full.push(posts.length / ((performance.now() - w) / 1000));
     return posts.length / cpuSeconds(t);
   };
+  const BATCH = 100;
+  const runBatch = () => {
+    const t = process.cpuUsage();
+    const w = performance.now();
+    for (let i = 0; i < posts.length; i += BATCH) for (const a of analyzer.analyzeBatch(posts.slice(i, i + BATCH), at)) sink += a.tokens.length;
+    wall.batch.push(posts.length / ((performance.now() - w) / 1000));
+    return posts.length / cpuSeconds(t);
+  };
   // Warm-up: JIT, jieba caches, the traditional-character memo.
   runCut();
   runFull();
+  runBatch();
   wall.cut.length = 0;
   wall.full.length = 0;
+  wall.batch.length = 0;
   const cut: number[] = [];
   const full: number[] = [];
+  const batch: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     cut.push(runCut());
     full.push(runFull());
+    batch.push(runBatch());
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const cutRate = median(cut);
@@ -224,6 +236,8 @@ function main(): void {
   console.log(`  tokenization only (nodejieba cut): ${cutRate.toFixed(0)} posts/s (per CPU-second)`);
   console.log(`  full analyze:                      ${fullRate.toFixed(0)} posts/s (per CPU-second)`);
   console.log(`  ratio full / tokenization:         ${(ratio * 100).toFixed(1)}%`);
+  const batchRate = median(batch);
+  console.log(`  analyzeBatch (${BATCH} posts):          ${batchRate.toFixed(0)} posts/s (per CPU-second), ratio ${((batchRate / cutRate) * 100).toFixed(1)}%`);
   console.log(
     `  (wall clock: cut ${median(wall.cut).toFixed(0)} posts/s, analyze ${median(wall.full).toFixed(0)} posts/s, ratio ${((median(wall.full) / median(wall.cut)) * 100).toFixed(1)}%)`,
   );

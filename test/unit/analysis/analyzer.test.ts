@@ -89,6 +89,19 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     assert.ok(r.topics.every((t) => t.phrases.length > 0));
   });
 
+  it('analyzeBatch gives the same analyses as analyze, in order', () => {
+    const batch = [
+      mention('工行app又崩了，转账失败'),
+      mention('平安夜快乐'),
+      mention('招行服务很好，工行客服态度恶劣，电话13912345678'),
+      mention('示例銀行信用卡年費亂收，扣了我680元'),
+    ];
+    assert.deepEqual(
+      analyzer.analyzeBatch(batch, at),
+      batch.map((m) => analyzer.analyze(m, at)),
+    );
+  });
+
   it('accepts an injected model', () => {
     const custom = createAnalyzer(config, { model: lexiconModel });
     assert.equal(custom.modelVersion, 'test-lexicon');
