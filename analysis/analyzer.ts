@@ -6,7 +6,7 @@ import { SimHashAccumulator, tokenHash, tokenWeight } from './fingerprint.js';
 import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
 import { type Normalized, normalize } from './normalize.js';
 import { maskPii } from './pii.js';
-import { loadSentimentModel, type SentimentModel } from './sentiment/model.js';
+import { loadSentimentModel, type SentimentModel, type SentimentPrediction } from './sentiment/model.js';
 import { createSeverityScanner } from './severity.js';
 import { createTokenizer, isNoise, loadStopWords, type Tokenizer } from './tokenizer.js';
 import { createTopicClassifier } from './topics.js';
@@ -174,6 +174,15 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     n: Normalized;
     text: string;
     segs: string[];
+    digest?: ReturnType<typeof digestTokens>;
+    model0?: SentimentPrediction;
+  }
+
+  /** Stage 2 (tokens, SimHash, key terms, sentiment): also run batch-wide so the model weights stay hot. */
+  function score(p: Prepared): Prepared {
+    p.digest = digestTokens(p.segs);
+    p.model0 = model.predict({ normalized: p.text, tokens: p.digest.tokens, emoticons: p.n.emoticons });
+    return p;
   }
 
   /** Stage 1 (normalize, mask, segment): run over a whole batch first so jieba's tables stay hot. */
@@ -186,9 +195,9 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
 
   function core(raw: string, prepared: Prepared = prepare(raw)) {
     const { n, text, segs } = prepared;
-    const digest = digestTokens(segs);
+    const digest = prepared.digest ?? digestTokens(segs);
     const tokens = digest.tokens;
-    const model0 = model.predict({ normalized: text, tokens, emoticons: n.emoticons });
+    const model0 = prepared.model0 ?? model.predict({ normalized: text, tokens, emoticons: n.emoticons });
     const scan = shared.scan(text);
     const topicHits = topics.classify(text, scan);
     // Complaint phrases of the taxonomy (negation-aware) are negative evidence the statistical model
@@ -272,6 +281,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[] {
       const raws = mentions.map(postText);
       const prepared = raws.map(prepare);
+      prepared.forEach(score);
       return mentions.map((m, i) => finish(m, analyzedAt, raws[i]!, prepared[i]));
     },
     analyzeText(text: string): TextAnalysis {
