@@ -151,6 +151,10 @@ export interface CaseQuery {
   overdueAt?: string;
   limit: number;
   cursor?: string;
+  /** Count the matching cases into `Page.total` (default true; the count costs a second query per call). */
+  withTotal?: boolean;
+  /** Load each case's history (default true); false returns `history: []` (list views that omit it). */
+  withHistory?: boolean;
 }
 
 export interface CaseChange {

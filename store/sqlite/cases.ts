@@ -52,7 +52,12 @@ interface ClockRow {
 
 type NotificationRow = Record<string, string | number | null>;
 
-const ACTIVE_STATES = ['open', 'acknowledged', 'responded'];
+const ACTIVE_FILTER = "state IN ('open', 'acknowledged', 'responded')";
+
+interface ListStatements {
+  count: Database.Statement;
+  page: Database.Statement;
+}
 
 const isCaseCursor = (v: unknown): v is { t: string; id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
@@ -66,13 +71,13 @@ function stripUndefined<T extends object>(o: T): T {
   return o;
 }
 
+/** Builds the case without `delete` (objects stay in V8's fast mode, which matters for list pages and JSON). */
 function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
-  return stripUndefined({
+  const c: Case = {
     id: r.id,
     eventId: r.event_id,
     tier: r.tier,
     owner: r.owner,
-    assignee: opt(r.assignee),
     state: r.state,
     institution: r.institution,
     title: r.title,
@@ -80,19 +85,21 @@ function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
     openedAt: r.opened_at,
     updatedAt: r.updated_at,
     tierSince: r.tier_since,
-    ackDueAt: opt(r.ack_due_at),
-    acknowledgedAt: opt(r.acknowledged_at),
-    deadlineAt: opt(r.deadline_at),
-    respondedAt: opt(r.responded_at),
-    resolvedAt: opt(r.resolved_at),
-    ruleId: opt(r.rule_id),
     mentionCount: r.mention_count,
     distinctAuthors: r.distinct_authors,
     mediaCount: r.media_count,
-    responses: JSON.parse(r.responses) as Case['responses'],
+    responses: (r.responses === '[]' ? [] : JSON.parse(r.responses)) as Case['responses'],
     history,
-    breachedTiers: JSON.parse(r.breached_tiers) as Case['breachedTiers'],
-  });
+    breachedTiers: (r.breached_tiers === '[]' ? [] : JSON.parse(r.breached_tiers)) as Case['breachedTiers'],
+  };
+  if (r.assignee !== null) c.assignee = r.assignee;
+  if (r.ack_due_at !== null) c.ackDueAt = r.ack_due_at;
+  if (r.acknowledged_at !== null) c.acknowledgedAt = r.acknowledged_at;
+  if (r.deadline_at !== null) c.deadlineAt = r.deadline_at;
+  if (r.responded_at !== null) c.respondedAt = r.responded_at;
+  if (r.resolved_at !== null) c.resolvedAt = r.resolved_at;
+  if (r.rule_id !== null) c.ruleId = r.rule_id;
+  return c;
 }
 
 function rowToHistory(r: HistoryRow): CaseHistoryEntry {
@@ -141,6 +148,7 @@ function rowToNotification(r: NotificationRow): Notification {
 /** Cases with their history, clocks and the notification outbox. */
 export class CaseRepo {
   private readonly s;
+  private readonly listCache = new Map<string, ListStatements>();
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -213,41 +221,63 @@ export class CaseRepo {
     return r ? this.withHistory([r])[0] : undefined;
   }
 
+  /**
+   * The count and page statements for one filter shape (which filters are set, not their values),
+   * prepared once: preparing costs more than running these queries.
+   */
+  private listStatements(q: CaseQuery, withCursor: boolean): ListStatements {
+    const overdue = q.overdueAt !== undefined;
+    const key = `${q.tier !== undefined ? 't' : ''}${q.owner !== undefined ? 'o' : ''}${q.assignee !== undefined ? 'a' : ''}${q.institution !== undefined ? 'i' : ''}|${q.state ?? ''}|${overdue ? 'd' : ''}|${withCursor ? 'c' : ''}`;
+    let st = this.listCache.get(key);
+    if (st) return st;
+    const where: string[] = [];
+    if (q.tier !== undefined) where.push('tier = @tier');
+    if (q.owner !== undefined) where.push('owner = @owner');
+    if (q.assignee !== undefined) where.push('assignee = @assignee');
+    if (q.institution !== undefined) where.push('institution = @institution');
+    // Spelled exactly as the partial index cases_active (migration 3) so the planner can use it.
+    if (q.state === 'active' || overdue) where.push(ACTIVE_FILTER);
+    if (q.state !== undefined && q.state !== 'active') where.push('state = @state');
+    if (overdue)
+      where.push('((ack_due_at < @overdueAt AND acknowledged_at IS NULL) OR (deadline_at < @overdueAt AND responded_at IS NULL AND resolved_at IS NULL))');
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    if (withCursor) where.push('(opened_at, id) < (@cursorT, @cursorId)');
+    // Active cases are few (open work), so their partial index beats any other: without statistics the
+    // planner would rather take cases_state and sort.
+    const from = q.state === 'active' || overdue ? 'cases INDEXED BY cases_active' : 'cases';
+    st = {
+      count: this.db.prepare(`SELECT count(*) FROM ${from} ${filter}`).pluck(),
+      page: this.db.prepare(`SELECT * FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`),
+    };
+    this.listCache.set(key, st);
+    return st;
+  }
+
   list(q: CaseQuery): Page<Case> {
     const limit = Math.max(1, Math.min(q.limit, 1000));
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const eq = (col: string, v: string | undefined) => {
-      if (v === undefined) return;
-      where.push(`${col} = ?`);
-      params.push(v);
-    };
-    eq('tier', q.tier);
-    eq('owner', q.owner);
-    eq('assignee', q.assignee);
-    eq('institution', q.institution);
-    if (q.state === 'active') where.push(`state IN (${ACTIVE_STATES.map((s) => `'${s}'`).join(',')})`);
-    else eq('state', q.state);
-    if (q.overdueAt) {
-      where.push(
-        `state IN (${ACTIVE_STATES.map((s) => `'${s}'`).join(',')}) AND ((ack_due_at < ? AND acknowledged_at IS NULL) OR (deadline_at < ? AND responded_at IS NULL AND resolved_at IS NULL))`,
-      );
-      params.push(q.overdueAt, q.overdueAt);
-    }
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = prepared(this.db, `SELECT count(*) FROM cases ${filter}`)
-      .pluck()
-      .get(...params) as number;
     const cursor = decodeCursor(q.cursor, isCaseCursor);
+    const st = this.listStatements(q, cursor !== undefined);
+    const params: Record<string, unknown> = {};
+    if (q.tier !== undefined) params.tier = q.tier;
+    if (q.owner !== undefined) params.owner = q.owner;
+    if (q.assignee !== undefined) params.assignee = q.assignee;
+    if (q.institution !== undefined) params.institution = q.institution;
+    if (q.state !== undefined && q.state !== 'active') params.state = q.state;
+    if (q.overdueAt !== undefined) params.overdueAt = q.overdueAt;
+    const total = q.withTotal === false ? undefined : (st.count.get(params) as number);
     if (cursor) {
-      where.push('(opened_at, id) < (?, ?)');
-      params.push(cursor.t, cursor.id);
+      params.cursorT = cursor.t;
+      params.cursorId = cursor.id;
     }
-    const sql = `SELECT * FROM cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ?`;
-    const rows = prepared(this.db, sql).all(...params, limit + 1) as CaseRow[];
-    const items = this.withHistory(rows.slice(0, limit));
+    params.limit = limit + 1;
+    const rows = st.page.all(params) as CaseRow[];
+    const pageRows = rows.length > limit ? rows.slice(0, limit) : rows;
+    const items = q.withHistory === false ? pageRows.map((r) => rowToCase(r, [])) : this.withHistory(pageRows);
+    const page: Page<Case> = { items };
     const last = items.at(-1);
-    return rows.length > limit && last ? { items, total, nextCursor: encodeCursor({ t: last.openedAt, id: last.id }) } : { items, total };
+    if (rows.length > limit && last) page.nextCursor = encodeCursor({ t: last.openedAt, id: last.id });
+    if (total !== undefined) page.total = total;
+    return page;
   }
 
   commit(change: CaseChange): Case {

@@ -242,6 +242,19 @@ export const migrations: Migration[] = [
         SELECT event_id, CAST(unixepoch(published_at) / 60 AS INTEGER), count(*) FROM event_mentions GROUP BY 1, 2;
     `,
   },
+  {
+    version: 3,
+    name: 'read indexes: active cases board, rollup series by label',
+    // cases_active: the alert board (state=active, newest first) reads its page straight off this index
+    // instead of scanning every case by opened_at and filtering. The WHERE is spelled as in CaseRepo.
+    // rollup_*_label: the ungrouped series (GROUP BY bucket, label) aggregates in index order from a
+    // covering index instead of sorting every institution/source row into a temp B-tree.
+    up: `
+      CREATE INDEX cases_active ON cases(opened_at, id) WHERE state IN ('open', 'acknowledged', 'responded');
+      CREATE INDEX rollup_day_label ON rollup_day(topic, bucket, label, count);
+      CREATE INDEX rollup_hour_label ON rollup_hour(topic, bucket, label, count);
+    `,
+  },
 ];
 
 /** Applies pending migrations in order, each in its own transaction. Returns the versions applied. */

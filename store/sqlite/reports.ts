@@ -60,7 +60,8 @@ export class Rollups {
       params.push(q.source);
     }
     const select = `SELECT bucket, ${groupCol ?? "''"} AS grp, label, SUM(count) AS n FROM`;
-    const group = 'GROUP BY bucket, grp, label';
+    // Ungrouped: GROUP BY (bucket, label) follows the rollup_*_label index order, so no sort.
+    const group = groupCol ? `GROUP BY bucket, ${groupCol}, label` : 'GROUP BY bucket, label';
     // Hour buckets overlapping [from, to).
     const h0 = Math.floor(fromMs / HOUR_MS);
     const h1 = Math.ceil(toMs / HOUR_MS);

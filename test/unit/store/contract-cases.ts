@@ -196,6 +196,40 @@ export function runCaseContract(getStore: () => Store, T0: string): void {
         ['k2', 'k3'],
       );
     });
+
+    it('lists without history or total when asked, with the same cases and cursor', async () => {
+      const store = getStore();
+      await store.commitCaseChange(open('m1', T0, { institution: 'icbc', title: '工商银行信用卡年费乱收费' }));
+      await store.commitCaseChange(open('m2', plus(T0, 10), { tier: 'L2', owner: 'pr', assignee: '王芳', institution: 'icbc' }));
+      await store.commitCaseChange(open('m3', plus(T0, 20), { state: 'resolved', resolvedAt: plus(T0, 25), institution: 'icbc' }));
+      await store.commitCaseChange(open('m4', plus(T0, 30), { state: 'responded', respondedAt: plus(T0, 32), institution: 'icbc' }));
+      const full = await store.listCases({ state: 'active', institution: 'icbc', limit: 2 });
+      assert.equal(full.total, 3);
+      assert.equal(full.items[0]?.history[0]?.type, 'opened');
+      const lean = await store.listCases({ state: 'active', institution: 'icbc', limit: 2, withHistory: false, withTotal: false });
+      assert.equal(lean.total, undefined);
+      assert.equal(lean.nextCursor, full.nextCursor);
+      assert.deepEqual(
+        lean.items,
+        full.items.map((c) => ({ ...c, history: [] })),
+      );
+      assert.equal(lean.items[1]?.assignee, '王芳');
+      assert.equal(lean.items[0]?.respondedAt, plus(T0, 32));
+      // A later page: the same filter shape with a cursor, and the count only when asked.
+      const rest = await store.listCases({ state: 'active', institution: 'icbc', limit: 2, cursor: lean.nextCursor, withHistory: false });
+      assert.deepEqual(
+        rest.items.map((c) => [c.id, c.history.length]),
+        [['m1', 0]],
+      );
+      assert.equal(rest.total, 3);
+      assert.equal(rest.nextCursor, undefined);
+      // Same shape, other values: the cached statement is re-bound, not reused with stale values.
+      assert.deepEqual((await store.listCases({ state: 'active', institution: 'ccb', limit: 2, withHistory: false })).items, []);
+      assert.deepEqual(
+        (await store.listCases({ state: 'resolved', institution: 'icbc', limit: 5, withHistory: false })).items.map((c) => c.id),
+        ['m3'],
+      );
+    });
   });
 
   describe('sources, keys, rules, audit', () => {

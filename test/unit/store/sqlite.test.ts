@@ -56,6 +56,40 @@ describe('SqliteStore', () => {
     db.close();
   });
 
+  it('reads the active case board and the ungrouped sentiment series from their indexes, preparing each statement once', async () => {
+    const store = new SqliteStore({ path: ':memory:', log: silentLogger() });
+    const prepared: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare;
+    const plan = (sql: string): string => {
+      const named = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!))];
+      const args = named.length > 0 ? [Object.fromEntries(named.map((k) => [k, null]))] : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null);
+      return (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    };
+    for (let i = 0; i < 3; i++) await store.listCases({ state: 'active', limit: 50, withHistory: false });
+    await store.listCases({
+      state: 'active',
+      limit: 50,
+      cursor: Buffer.from(JSON.stringify({ t: '2025-11-22T02:00:00.000Z', id: 'x' })).toString('base64url'),
+    });
+    const board = prepared.filter((s) => s.startsWith('SELECT * FROM cases'));
+    assert.equal(board.length, 2, 'one page statement per filter shape (without and with cursor)');
+    for (const sql of board) assert.match(plan(sql), /USING INDEX cases_active/);
+    assert.match(plan(prepared.find((s) => s.startsWith('SELECT count(*) FROM cases'))!), /cases_active/);
+    for (let i = 0; i < 2; i++) await store.sentimentSeries({ from: '2025-10-23T02:00:00.000Z', to: '2025-11-22T02:00:00.000Z', interval: 'day' });
+    const series = prepared.filter((s) => s.includes('FROM rollup_'));
+    assert.equal(series.length, 2, 'whole days from rollup_day, both edge spans from one rollup_hour statement');
+    for (const sql of series) {
+      const p = plan(sql);
+      assert.match(p, /COVERING INDEX rollup_(day|hour)_label/);
+      assert.doesNotMatch(p, /TEMP B-TREE/);
+    }
+    await store.close();
+  });
+
   it('tokenizes search queries and titles with the injected tokenizer (nodejieba)', async function () {
     this.timeout(30_000);
     const { default: jieba } = await import('nodejieba');
