@@ -77,14 +77,16 @@ export function mentionDto(ctx: DtoContext, m: Mention & { analysis?: Analysis }
   };
 }
 
-export function isOverdue(c: Case, now: Date): boolean {
-  const t = now.toISOString();
+/** `now` as a Date or an ISO-8601 UTC string (list pages format it once). */
+export function isOverdue(c: Case, now: Date | string): boolean {
+  const t = typeof now === 'string' ? now : now.toISOString();
   if (c.state === 'resolved' || c.state === 'reviewed') return false;
   if (!c.acknowledgedAt && c.ackDueAt && c.ackDueAt < t) return true;
   return !c.respondedAt && !!c.deadlineAt && c.deadlineAt < t;
 }
 
-export function caseSummaryDto(ctx: DtoContext, c: Case): z.input<typeof caseSummarySchema> {
+/** One board row: no history, no responses. `nowIso` lets a list page compute the clock once for all rows. */
+export function caseSummaryDto(ctx: DtoContext, c: Case, nowIso?: string): z.input<typeof caseSummarySchema> {
   return {
     id: c.id,
     eventId: c.eventId,
@@ -109,8 +111,14 @@ export function caseSummaryDto(ctx: DtoContext, c: Case): z.input<typeof caseSum
     distinctAuthors: c.distinctAuthors,
     mediaCount: c.mediaCount,
     breachedTiers: c.breachedTiers,
-    overdue: isOverdue(c, ctx.now()),
+    overdue: isOverdue(c, nowIso ?? ctx.now()),
   };
+}
+
+/** A page of board rows, with one clock reading for the whole page. */
+export function caseSummariesDto(ctx: DtoContext, cases: Case[]): Array<z.input<typeof caseSummarySchema>> {
+  const nowIso = ctx.now().toISOString();
+  return cases.map((c) => caseSummaryDto(ctx, c, nowIso));
 }
 
 export function caseDto(ctx: DtoContext, c: Case): z.input<typeof caseSchema> {

@@ -3,7 +3,7 @@ import type { Case } from '../../lib/domain.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { CASE_ROLES } from '../auth.js';
 import type { ApiContext, CaseActor } from '../context.js';
-import { caseDto, caseSummaryDto, notificationDto } from '../dto.js';
+import { caseDto, caseSummariesDto, notificationDto } from '../dto.js';
 import type { RouteRegistry } from '../route.js';
 import { caseSchema, caseStateSchema, caseSummarySchema, idParams, limitParam, notificationSchema, ownerSchema, pageOf, tierSchema } from '../schemas.js';
 
@@ -42,15 +42,21 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
     path: '/api/v1/alerts',
     tag: 'alerts',
     summary: 'List cases (the alert board)',
-    description: 'Newest first. Items omit history and responses; fetch one case for those.',
+    description: 'Newest first. Items omit history and responses; fetch one case for those. `total` is given on the first page (no cursor).',
     access: CASE_ROLES,
     query: listQuery,
     cache: 'cases',
     response: pageOf(caseSummarySchema),
     handler: async ({ query }) => {
       const { overdue, ...rest } = query;
-      const page = await ctx.store.listCases({ ...rest, overdueAt: overdue === 'true' ? ctx.clock.now().toISOString() : undefined });
-      return { items: page.items.map((c) => caseSummaryDto(ctx.dto, c)), nextCursor: page.nextCursor, total: page.total };
+      // Board rows omit history, so the store skips loading it; the total is counted for the first page only.
+      const page = await ctx.store.listCases({
+        ...rest,
+        overdueAt: overdue === 'true' ? ctx.clock.now().toISOString() : undefined,
+        withHistory: false,
+        withTotal: rest.cursor === undefined,
+      });
+      return { items: caseSummariesDto(ctx.dto, page.items), nextCursor: page.nextCursor, total: page.total };
     },
   });
 

@@ -8,12 +8,12 @@ const TIERS: Tier[] = ['L1', 'L2', 'L3'];
 
 /** Active cases of one tier (uses the page total when the backend gives one, else pages through). */
 async function countActive(ctx: ApiContext, tier: Tier): Promise<number> {
-  const first = await ctx.store.listCases({ tier, state: 'active', limit: 500 });
+  const first = await ctx.store.listCases({ tier, state: 'active', limit: 500, withHistory: false });
   if (first.total !== undefined) return first.total;
   let count = first.items.length;
   let cursor = first.nextCursor;
   while (cursor) {
-    const page = await ctx.store.listCases({ tier, state: 'active', limit: 500, cursor });
+    const page = await ctx.store.listCases({ tier, state: 'active', limit: 500, cursor, withHistory: false, withTotal: false });
     count += page.items.length;
     cursor = page.nextCursor;
   }

@@ -173,6 +173,12 @@ describe('API read endpoints (real SQLite store)', () => {
       const second = await h.json('GET', `/api/v1/alerts?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, { role: 'pr' });
       const all = [...first.body.items, ...second.body.items].map((c: { id: string }) => c.id);
       assert.equal(new Set(all).size, 4);
+      assert.equal(first.body.total, 4, 'the first page counts the matches');
+      assert.equal(second.body.total, undefined, 'later pages skip the count');
+      for (const c of [...first.body.items, ...second.body.items]) {
+        assert.equal(c.history, undefined);
+        assert.equal(c.responses, undefined);
+      }
     });
 
     it('GET /alerts/:id returns the DESIGN contract case with history', async () => {
