@@ -33,7 +33,13 @@ export function dictPath(name: string): string {
 /** Frequency given to extra words: high enough to beat splitting into common sub-words. */
 const EXTRA_WORD_FREQ = 3000;
 
-let loadedWords: Set<string> | undefined;
+/**
+ * nodejieba is one native instance per process, so what it has loaded is process-wide state too: kept
+ * on globalThis, so that a second instance of this module (a test runner mixing require and import)
+ * cannot reload jieba without the words the first one added.
+ */
+const JIEBA_STATE = Symbol.for('yuqing-radar.jieba-words');
+const jiebaState = ((globalThis as Record<symbol, unknown>)[JIEBA_STATE] ??= { words: undefined }) as { words: Set<string> | undefined };
 let stopWords: Set<string> | undefined;
 
 /**
@@ -42,6 +48,7 @@ let stopWords: Set<string> | undefined;
  * loses against common sub-words (招商银行 + 信用卡中心). New words on a later call reload once.
  */
 function loadJieba(extraWords: string[]): void {
+  const loadedWords = jiebaState.words;
   const fresh = extraWords.map((w) => w.trim()).filter((w) => w && !/\s/.test(w) && !loadedWords?.has(w));
   if (loadedWords && fresh.length === 0) return;
   const words = new Set([...(loadedWords ?? []), ...fresh]);
@@ -54,7 +61,7 @@ function loadJieba(extraWords: string[]): void {
     if (!existsSync(userDict)) writeFileSync(userDict, body);
   }
   nodejieba.load({ userDict });
-  loadedWords = words;
+  jiebaState.words = words;
 }
 
 /** Loads `analysis/dict/stopwords.txt` once per process. */
