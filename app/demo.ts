@@ -19,6 +19,8 @@ export interface DemoOptions {
   /** Override config values (tests: port 0, data dir). */
   overrides?: Record<string, unknown>;
   silent?: boolean;
+  /** Publish the scenario phases on a timer (default true); tests publish them one by one. */
+  autoPublish?: boolean;
 }
 
 export interface Demo {
@@ -28,6 +30,8 @@ export interface Demo {
   webhook: { url: string; received: Array<{ headers: Record<string, string | string[] | undefined>; body: unknown }> };
   /** Resolves when every phase of the scenario has been published. */
   published: Promise<void>;
+  /** Publishes phase `index` (0-based) now. */
+  publishPhase(index: number): void;
   close(): Promise<void>;
 }
 
@@ -112,20 +116,23 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
   // The scenario: one complaint → ten-plus complainants on the same issue → a media report.
   const scenario = buildCardFeeScenario(runtime.clock.now());
   const timers: NodeJS.Timeout[] = [];
+  let resolvePublished: () => void = () => undefined;
   const published = new Promise<void>((resolve) => {
-    const offsets = [0, 15_000, 35_000];
-    scenario.phases.forEach((phase, i) => {
-      const t = setTimeout(
-        () => {
-          servers.publishPhase(phase);
-          demoLog.info(`scenario phase ${i + 1}/${scenario.phases.length} published: ${phase.name}`);
-          if (i === scenario.phases.length - 1) resolve();
-        },
-        (offsets[i] ?? 35_000 + i * 10_000) / speed,
-      );
-      timers.push(t);
-    });
+    resolvePublished = resolve;
   });
+  const publishPhase = (i: number) => {
+    const phase = scenario.phases[i];
+    if (!phase) throw new Error(`the scenario has ${scenario.phases.length} phases, not ${i + 1}`);
+    servers.publishPhase(phase);
+    demoLog.info(`scenario phase ${i + 1}/${scenario.phases.length} published: ${phase.name}`);
+    if (i === scenario.phases.length - 1) resolvePublished();
+  };
+  if (options.autoPublish ?? true) {
+    const offsets = [0, 15_000, 35_000];
+    scenario.phases.forEach((_phase, i) => {
+      timers.push(setTimeout(() => publishPhase(i), (offsets[i] ?? 35_000 + i * 10_000) / speed));
+    });
+  }
 
   return {
     runtime,
@@ -133,6 +140,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
     apiKey,
     webhook,
     published,
+    publishPhase,
     async close() {
       for (const t of timers) clearTimeout(t);
       unsubscribe();

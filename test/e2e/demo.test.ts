@@ -28,7 +28,7 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
   let demo: Demo;
 
   before(async () => {
-    demo = await runDemo({ speed: 6, silent: true, overrides: { server: { port: 0 }, store: { dataDir: ':memory:' } } });
+    demo = await runDemo({ autoPublish: false, silent: true, overrides: { server: { port: 0 }, store: { dataDir: ':memory:' } } });
   });
 
   after(async () => {
@@ -37,15 +37,23 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
 
   it('promotes one case L1 → L2 → L3 with its audit trail and pages each tier once', async () => {
     const base = demo.runtime.url!;
-    const l1 = await waitFor('an L1 case', async () => {
-      const { items } = await getJson<{ items: Case[] }>(`${base}/api/v1/alerts`, demo.apiKey);
-      return items.find((c) => c.institution === 'example_bank');
-    });
-
-    const final = await waitFor('the case promoted to L3', async () => {
-      const c = await getJson<Case>(`${base}/api/v1/alerts/${l1.id}`, demo.apiKey);
-      return c.tier === 'L3' ? c : undefined;
-    });
+    const caseAt = async (tier: Case['tier']) => {
+      const { items } = await getJson<{ items: Case[] }>(`${base}/api/v1/alerts?institution=example_bank`, demo.apiKey);
+      return items.find((c) => c.tier === tier);
+    };
+    // One complaint → L1 for customer service.
+    demo.publishPhase(0);
+    const l1 = await waitFor('an L1 case', () => caseAt('L1'));
+    assert.equal(l1.owner, 'customer_service');
+    // Ten-plus distinct complainants on the same issue → the same case, promoted to L2 for PR.
+    demo.publishPhase(1);
+    const l2 = await waitFor('the case promoted to L2', () => caseAt('L2'));
+    assert.equal(l2.id, l1.id);
+    assert.equal(l2.owner, 'pr');
+    // A media report → L3 for the executives.
+    demo.publishPhase(2);
+    await waitFor('the case promoted to L3', () => caseAt('L3'));
+    const final = await getJson<Case>(`${base}/api/v1/alerts/${l1.id}`, demo.apiKey);
     await demo.published;
 
     const { items } = await getJson<{ items: Case[] }>(`${base}/api/v1/alerts?institution=example_bank`, demo.apiKey);
@@ -54,6 +62,11 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
     assert.ok(final.distinctAuthors >= 10, `distinct authors ${final.distinctAuthors}`);
     const tiers = final.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => `${h.type}:${h.tier}`);
     assert.deepEqual(tiers, ['opened:L1', 'promoted:L2', 'promoted:L3']);
+    // Each transition says which rule fired and on what counts.
+    const reasons = final.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => h.reason ?? '');
+    assert.match(reasons[0]!, /l1_single_complaint/);
+    assert.match(reasons[1]!, /l2_many_complainants: 1\d distinct complainants/);
+    assert.match(reasons[2]!, /l3_media_coverage/);
     for (const h of final.history) {
       assert.ok(h.at, 'every audit entry has a time');
     }
