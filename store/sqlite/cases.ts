@@ -4,31 +4,38 @@ import { ConflictError } from '../../lib/errors.js';
 import type { CaseChange, CaseQuery, NotificationAttempt, Page } from '../store.js';
 import { decodeCursor, encodeCursor, prepared } from './codec.js';
 
-interface CaseRow {
-  id: string;
-  event_id: string;
-  tier: Case['tier'];
-  owner: Case['owner'];
-  assignee: string | null;
-  state: Case['state'];
-  institution: string;
-  title: string;
-  topics: string;
-  opened_at: string;
-  updated_at: string;
-  tier_since: string;
-  ack_due_at: string | null;
-  acknowledged_at: string | null;
-  deadline_at: string | null;
-  responded_at: string | null;
-  resolved_at: string | null;
-  rule_id: string | null;
-  mention_count: number;
-  distinct_authors: number;
-  media_count: number;
-  responses: string;
-  breached_tiers: string;
-}
+/**
+ * A case row as an array in CASE_COLUMNS order. Case reads use raw (array) statements: better-sqlite3
+ * builds a 23-key object per row otherwise, which costs more than the query on a 50-row board page.
+ */
+type CaseRow = [
+  id: string,
+  eventId: string,
+  tier: Case['tier'],
+  owner: Case['owner'],
+  assignee: string | null,
+  state: Case['state'],
+  institution: string,
+  title: string,
+  topics: string,
+  openedAt: string,
+  updatedAt: string,
+  tierSince: string,
+  ackDueAt: string | null,
+  acknowledgedAt: string | null,
+  deadlineAt: string | null,
+  respondedAt: string | null,
+  resolvedAt: string | null,
+  ruleId: string | null,
+  mentionCount: number,
+  distinctAuthors: number,
+  mediaCount: number,
+  responses: string,
+  breachedTiers: string,
+];
+
+const CASE_COLUMNS = `id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
+  acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers`;
 
 interface HistoryRow {
   case_id: string;
@@ -73,32 +80,34 @@ function stripUndefined<T extends object>(o: T): T {
 
 /** Builds the case without `delete` (objects stay in V8's fast mode, which matters for list pages and JSON). */
 function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
+  const [id, eventId, tier, owner, assignee, state, institution, title, topics, openedAt, updatedAt, tierSince, ackDueAt, acknowledgedAt] = r;
+  const [, , , , , , , , , , , , , , deadlineAt, respondedAt, resolvedAt, ruleId, mentionCount, distinctAuthors, mediaCount, responses, breached] = r;
   const c: Case = {
-    id: r.id,
-    eventId: r.event_id,
-    tier: r.tier,
-    owner: r.owner,
-    state: r.state,
-    institution: r.institution,
-    title: r.title,
-    topics: JSON.parse(r.topics) as string[],
-    openedAt: r.opened_at,
-    updatedAt: r.updated_at,
-    tierSince: r.tier_since,
-    mentionCount: r.mention_count,
-    distinctAuthors: r.distinct_authors,
-    mediaCount: r.media_count,
-    responses: (r.responses === '[]' ? [] : JSON.parse(r.responses)) as Case['responses'],
+    id,
+    eventId,
+    tier,
+    owner,
+    state,
+    institution,
+    title,
+    topics: JSON.parse(topics) as string[],
+    openedAt,
+    updatedAt,
+    tierSince,
+    mentionCount,
+    distinctAuthors,
+    mediaCount,
+    responses: (responses === '[]' ? [] : JSON.parse(responses)) as Case['responses'],
     history,
-    breachedTiers: (r.breached_tiers === '[]' ? [] : JSON.parse(r.breached_tiers)) as Case['breachedTiers'],
+    breachedTiers: (breached === '[]' ? [] : JSON.parse(breached)) as Case['breachedTiers'],
   };
-  if (r.assignee !== null) c.assignee = r.assignee;
-  if (r.ack_due_at !== null) c.ackDueAt = r.ack_due_at;
-  if (r.acknowledged_at !== null) c.acknowledgedAt = r.acknowledged_at;
-  if (r.deadline_at !== null) c.deadlineAt = r.deadline_at;
-  if (r.responded_at !== null) c.respondedAt = r.responded_at;
-  if (r.resolved_at !== null) c.resolvedAt = r.resolved_at;
-  if (r.rule_id !== null) c.ruleId = r.rule_id;
+  if (assignee !== null) c.assignee = assignee;
+  if (ackDueAt !== null) c.ackDueAt = ackDueAt;
+  if (acknowledgedAt !== null) c.acknowledgedAt = acknowledgedAt;
+  if (deadlineAt !== null) c.deadlineAt = deadlineAt;
+  if (respondedAt !== null) c.respondedAt = respondedAt;
+  if (resolvedAt !== null) c.resolvedAt = resolvedAt;
+  if (ruleId !== null) c.ruleId = ruleId;
   return c;
 }
 
@@ -152,8 +161,8 @@ export class CaseRepo {
 
   constructor(private readonly db: Database.Database) {
     this.s = {
-      get: db.prepare('SELECT * FROM cases WHERE id = ?'),
-      byEvent: db.prepare('SELECT * FROM cases WHERE event_id = ? ORDER BY opened_at DESC LIMIT 1'),
+      get: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = ?`).raw(true),
+      byEvent: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE event_id = ? ORDER BY opened_at DESC LIMIT 1`).raw(true),
       history: db.prepare('SELECT * FROM case_history WHERE case_id = ? ORDER BY seq'),
       updatedAt: db.prepare('SELECT updated_at FROM cases WHERE id = ?').pluck(),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM case_history WHERE case_id = ?').pluck(),
@@ -189,17 +198,17 @@ export class CaseRepo {
         `UPDATE notifications SET attempts = attempts + 1, status = @status, sent_at = coalesce(@sentAt, sent_at), last_error = @error,
            next_attempt_at = coalesce(@next, next_attempt_at) WHERE id = @id`,
       ),
-      openedBetween: db.prepare('SELECT * FROM cases WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id'),
+      openedBetween: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id`).raw(true),
     };
   }
 
   private withHistory(rows: CaseRow[]): Case[] {
     if (rows.length === 0) return [];
-    if (rows.length === 1) return [rowToCase(rows[0]!, (this.s.history.all(rows[0]!.id) as HistoryRow[]).map(rowToHistory))];
+    if (rows.length === 1) return [rowToCase(rows[0]!, (this.s.history.all(rows[0]![0]) as HistoryRow[]).map(rowToHistory))];
     const hist = new Map<string, CaseHistoryEntry[]>();
     const all: HistoryRow[] = [];
     for (let i = 0; i < rows.length; i += 500) {
-      const ids = rows.slice(i, i + 500).map((r) => r.id);
+      const ids = rows.slice(i, i + 500).map((r) => r[0]);
       const sql = `SELECT * FROM case_history WHERE case_id IN (${ids.map(() => '?').join(',')}) ORDER BY case_id, seq`;
       all.push(...(prepared(this.db, sql).all(...ids) as HistoryRow[]));
     }
@@ -208,7 +217,7 @@ export class CaseRepo {
       list.push(rowToHistory(h));
       hist.set(h.case_id, list);
     }
-    return rows.map((r) => rowToCase(r, hist.get(r.id) ?? []));
+    return rows.map((r) => rowToCase(r, hist.get(r[0]) ?? []));
   }
 
   get(id: string): Case | undefined {
@@ -247,7 +256,9 @@ export class CaseRepo {
     const from = q.state === 'active' || overdue ? 'cases INDEXED BY cases_active' : 'cases';
     st = {
       count: this.db.prepare(`SELECT count(*) FROM ${from} ${filter}`).pluck(),
-      page: this.db.prepare(`SELECT * FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`),
+      page: this.db
+        .prepare(`SELECT ${CASE_COLUMNS} FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`)
+        .raw(true),
     };
     this.listCache.set(key, st);
     return st;
