@@ -8,6 +8,10 @@
  * Prints req/s and p99 per scenario, the `GET /health` baseline measured in the same run and the
  * ratio to it, and PASS/FAIL per bar. Always exits 0 (speed is reported, not asserted).
  *
+ * Two passes, each in a fresh API child with its own /health baseline: response cache OFF (every request
+ * reaches the store: the honest number, and the one the bars are judged on) and cache ON (1 s, as shipped).
+ * BENCH_PASSES=off skips the cache-on pass; BENCH_CPU_PROF=<dir> writes a CPU profile of each API child.
+ *
  * Bars (2 cores, embedded store): case list ≥ 2,000 req/s with p99 ≤ 50 ms (10 connections);
  * keyword search p99 ≤ 50 ms; 30-day daily sentiment report ≤ 100 ms (p99, one connection).
  */
@@ -125,9 +129,11 @@ async function measure(name: string, url: string, secret: string, connections: n
 }
 
 async function startChild(cacheMs: number): Promise<{ url: string; secret: string; stop(): Promise<void> }> {
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of each API child there (open in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, BENCH_API_ROLE: 'server', BENCH_CACHE_MS: String(cacheMs) },
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...prof],
   });
   const { url, secret } = await new Promise<{ url: string; secret: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; secret: string }));
@@ -153,6 +159,32 @@ function print(title: string, rows: Measured[], baseline: Measured): void {
   }
 }
 
+interface Pass {
+  baseline: Measured;
+  cases: Measured;
+  search: Measured;
+  report: Measured;
+}
+
+/** One API child with the given response-cache TTL: the /health baseline, then the three scenarios. */
+async function runPass(cacheMs: number, paths: { cases: string; search: string; report: string }): Promise<Pass> {
+  const api = await startChild(cacheMs);
+  try {
+    const check = await fetch(api.url + paths.search, { headers: { authorization: `Bearer ${api.secret}` } });
+    const sample = (await check.json()) as { items: unknown[] };
+    if (check.status !== 200 || sample.items.length === 0) throw new Error(`search sample failed: HTTP ${check.status}, ${sample.items.length} hits`);
+    const tag = cacheMs > 0 ? '' : ' (cache off)';
+    return {
+      baseline: await measure('GET /health (baseline)', `${api.url}/health`, api.secret, 10),
+      cases: await measure(`case list ?state=active&limit=50${tag}`, api.url + paths.cases, api.secret, 10),
+      search: await measure(`search q=信用卡 年费 limit=20${tag}`, api.url + paths.search, api.secret, 4),
+      report: await measure(`30-day daily sentiment report${tag}`, api.url + paths.report, api.secret, 1),
+    };
+  } finally {
+    await api.stop();
+  }
+}
+
 async function main(): Promise<void> {
   await ensureSeeded();
   const from = new Date(Date.parse(END) - 30 * 86_400_000).toISOString();
@@ -162,51 +194,30 @@ async function main(): Promise<void> {
     search: `/api/v1/mentions?q=${q}&limit=20`,
     report: `/api/v1/reports/sentiment?interval=day&from=${encodeURIComponent(from)}&to=${encodeURIComponent(END)}`,
   };
+  // BENCH_PASSES=off runs only the judged pass (quicker iterations).
+  const passes = (process.env.BENCH_PASSES ?? 'on,off').split(',');
 
-  // Production configuration: 1 s response micro-cache for the hot reads.
-  let api = await startChild(1000);
-  let baseline: Measured;
-  let cases: Measured;
-  let search: Measured;
-  let report: Measured;
-  try {
-    const check = await fetch(api.url + paths.search, { headers: { authorization: `Bearer ${api.secret}` } });
-    const sample = (await check.json()) as { items: unknown[] };
-    console.log(`search sample: HTTP ${check.status}, ${sample.items.length} hits on the first page`);
-    baseline = await measure('GET /health (baseline)', `${api.url}/health`, api.secret, 10);
-    cases = await measure('case list ?state=active&limit=50', api.url + paths.cases, api.secret, 10);
-    search = await measure('search q=信用卡 年费 limit=20', api.url + paths.search, api.secret, 4);
-    report = await measure('30-day daily sentiment report', api.url + paths.report, api.secret, 1);
-  } finally {
-    await api.stop();
-  }
+  // The raw store path: every request reaches the store (as for distinct queries). The bars are judged here.
+  const raw = await runPass(0, paths);
   print(
-    `API benchmark over ${N.toLocaleString('en')} mentions, ${SECONDS} s per scenario (response cache on, as shipped)`,
-    [baseline, cases, search, report],
-    baseline,
+    `API benchmark over ${N.toLocaleString('en')} mentions, ${SECONDS} s per scenario: response cache OFF (judged)`,
+    [raw.baseline, raw.cases, raw.search, raw.report],
+    raw.baseline,
   );
-
-  // The same reads with the cache off: every request goes to the store (worst case: all distinct queries).
-  api = await startChild(0);
-  try {
-    const raw = [
-      await measure('case list (cache off)', api.url + paths.cases, api.secret, 10),
-      await measure('search (cache off)', api.url + paths.search, api.secret, 4),
-      await measure('30-day report (cache off)', api.url + paths.report, api.secret, 1),
-    ];
-    print('uncached (information; the bars apply to the shipped configuration above)', raw, baseline);
-  } finally {
-    await api.stop();
+  if (passes.includes('on')) {
+    // As shipped: the 1 s response micro-cache serves repeated identical reads (information only).
+    const shipped = await runPass(1000, paths);
+    print('response cache ON (1 s, as shipped; information)', [shipped.baseline, shipped.cases, shipped.search, shipped.report], shipped.baseline);
   }
 
   const bar = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
-  console.log('');
+  console.log('\nbars, judged on the cache-off pass:');
   bar(
-    cases.rps >= 2000 && cases.p99 <= 50 && cases.errors === 0,
-    `case list ≥ 2,000 req/s with p99 ≤ 50 ms (got ${cases.rps.toFixed(0)} req/s, p99 ${cases.p99} ms)`,
+    raw.cases.rps >= 2000 && raw.cases.p99 <= 50 && raw.cases.errors === 0,
+    `case list ≥ 2,000 req/s with p99 ≤ 50 ms (got ${raw.cases.rps.toFixed(0)} req/s, p99 ${raw.cases.p99} ms; /health ${raw.baseline.rps.toFixed(0)} req/s)`,
   );
-  bar(search.p99 <= 50 && search.errors === 0, `keyword search p99 ≤ 50 ms (got ${search.p99} ms at 4 connections)`);
-  bar(report.p99 <= 100 && report.errors === 0, `30-day daily report over ${N.toLocaleString('en')} mentions ≤ 100 ms (got p99 ${report.p99} ms)`);
+  bar(raw.search.p99 <= 50 && raw.search.errors === 0, `keyword search p99 ≤ 50 ms (got ${raw.search.p99} ms at 4 connections)`);
+  bar(raw.report.p99 <= 100 && raw.report.errors === 0, `30-day daily report over ${N.toLocaleString('en')} mentions ≤ 100 ms (got p99 ${raw.report.p99} ms)`);
 }
 
 if (process.env.BENCH_API_ROLE === 'server') await serve();
