@@ -281,3 +281,18 @@ export interface AuditEntry {
   target: string;
   data?: Record<string, unknown>;
 }
+
+/** The stats of an event no mention has joined yet (the store maintains them as mentions join). */
+export function emptyEventStats(): EventStats {
+  return {
+    mentionCount: 0,
+    distinctAuthors: 0,
+    distinctComplainants: 0,
+    negativeCount: 0,
+    mediaCount: 0,
+    sources: [],
+    regulatorMentioned: false,
+    runRumour: false,
+    lastHourCount: 0,
+  };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Analysis, Case, CaseClock, CaseHistoryEntry, Event, Mention, SentimentLabel, SourceType, Tier } from '../../lib/domain.js';
+import { emptyEventStats } from '../../lib/domain.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Store } from '../../store/store.js';
 import { BRANCHES, CLOSERS_NEGATIVE, CLOSERS_OTHER, isToken, MEDIA_OUTLETS, NEUTRAL, POSITIVE, TOPIC_TEXT } from './seed-text.js';
@@ -187,15 +188,7 @@ export async function seedStore(store: Store, n: number, options: SeedOptions = 
           simhash: analysis.simhash,
           firstSeenAt: publishedAt,
           lastSeenAt: publishedAt,
-          mentionCount: 0,
-          distinctAuthors: 0,
-          distinctComplainants: 0,
-          negativeCount: 0,
-          mediaCount: 0,
-          sources: [],
-          regulatorMentioned: false,
-          runRumour: false,
-          lastHourCount: 0,
+          ...emptyEventStats(),
         };
         events.set(eventId, e);
         pendingEvents.push(e);

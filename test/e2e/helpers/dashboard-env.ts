@@ -18,6 +18,7 @@ import { type CaseWorkflow, createCaseWorkflow } from '../../../escalation/workf
 import { MessageBus } from '../../../lib/bus.js';
 import { type Clock, HOUR, MINUTE, systemClock } from '../../../lib/clock.js';
 import type { Analysis, Case, Event, Mention, SentimentLabel, SourceHealth, SourceType } from '../../../lib/domain.js';
+import { emptyEventStats } from '../../../lib/domain.js';
 import { sha256Hex } from '../../../lib/ids.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
@@ -124,15 +125,7 @@ export async function startDashboardEnv(): Promise<DashboardEnv> {
         simhash: sha256Hex(title).slice(0, 16),
         firstSeenAt: firstSeen,
         lastSeenAt: now.toISOString(),
-        mentionCount: 0,
-        distinctAuthors: 0,
-        distinctComplainants: 0,
-        negativeCount: 0,
-        mediaCount: 0,
-        sources: [],
-        regulatorMentioned: false,
-        runRumour: false,
-        lastHourCount: 0,
+        ...emptyEventStats(),
       });
     }
     let event: Event | undefined;

@@ -1,4 +1,5 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
+import { emptyEventStats } from '../../../lib/domain.js';
 import type { Store } from '../../../store/store.js';
 
 export const T0 = '2025-11-22T02:00:00.000Z';
@@ -149,15 +150,7 @@ function event(id: string, institution: string, title: string, topics: string[],
     simhash: 'fedcba9876543210',
     firstSeenAt: at,
     lastSeenAt: at,
-    mentionCount: 0,
-    distinctAuthors: 0,
-    distinctComplainants: 0,
-    negativeCount: 0,
-    mediaCount: 0,
-    sources: [],
-    regulatorMentioned: false,
-    runRumour: false,
-    lastHourCount: 0,
+    ...emptyEventStats(),
   };
 }
 

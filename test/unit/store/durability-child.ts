@@ -2,6 +2,8 @@
  * Child process for the durability test: writes mentions forever in small transactions and prints
  * each committed batch's ids, until the parent SIGKILLs it.
  */
+
+import { emptyEventStats } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { SqliteStore } from '../../../store/sqlite/sqlite-store.js';
 import { analysis, mention } from './fixtures.js';
@@ -18,15 +20,7 @@ await store.saveEvent({
   simhash: '0000000000000000',
   firstSeenAt: '2025-11-22T00:00:00.000Z',
   lastSeenAt: '2025-11-22T00:00:00.000Z',
-  mentionCount: 0,
-  distinctAuthors: 0,
-  distinctComplainants: 0,
-  negativeCount: 0,
-  mediaCount: 0,
-  sources: [],
-  regulatorMentioned: false,
-  runRumour: false,
-  lastHourCount: 0,
+  ...emptyEventStats(),
 });
 for (let batch = 0; ; batch++) {
   const ms = Array.from({ length: 5 }, (_, i) => {

@@ -1,4 +1,5 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
+import { emptyEventStats } from '../../../lib/domain.js';
 
 export interface MentionSpec {
   source?: string;
@@ -78,15 +79,7 @@ export function event(id: string, at: string, institution = 'icbc'): Event {
     simhash: 'fedcba9876543210',
     firstSeenAt: at,
     lastSeenAt: at,
-    mentionCount: 0,
-    distinctAuthors: 0,
-    distinctComplainants: 0,
-    negativeCount: 0,
-    mediaCount: 0,
-    sources: [],
-    regulatorMentioned: false,
-    runRumour: false,
-    lastHourCount: 0,
+    ...emptyEventStats(),
   };
 }
 
