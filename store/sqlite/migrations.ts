@@ -17,6 +17,8 @@ export interface Migration {
  *   complainants (`c`) and media authors (`m`) were already counted.
  * - `rollup_hour` / `rollup_day` hold counts per bucket, institution, source, topic and label; the
  *   topic `*` row counts each mention once, the other rows count it once per topic.
+ *   `rollup_hour_total` / `rollup_day_total` (migration 4) hold the same counts without the institution
+ *   and source dimensions, for the unfiltered series.
  */
 export const migrations: Migration[] = [
   {
@@ -253,6 +255,33 @@ export const migrations: Migration[] = [
       CREATE INDEX cases_active ON cases(opened_at, id) WHERE state IN ('open', 'acknowledged', 'responded');
       CREATE INDEX rollup_day_label ON rollup_day(topic, bucket, label, count);
       CREATE INDEX rollup_hour_label ON rollup_hour(topic, bucket, label, count);
+    `,
+  },
+  {
+    version: 4,
+    name: 'rollup totals per topic, bucket and label',
+    // Series without an institution or source filter (the dashboard's default chart) read these: a 30-day
+    // daily series is ~90 rows instead of aggregating every institution x source row (~8,000 at 1M mentions).
+    // They replace the rollup_*_label indexes of migration 3, which only served that query.
+    up: `
+      CREATE TABLE rollup_day_total (
+        topic TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (topic, bucket, label)
+      ) WITHOUT ROWID;
+      CREATE TABLE rollup_hour_total (
+        topic TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (topic, bucket, label)
+      ) WITHOUT ROWID;
+      INSERT INTO rollup_day_total (topic, bucket, label, count) SELECT topic, bucket, label, SUM(count) FROM rollup_day GROUP BY 1, 2, 3;
+      INSERT INTO rollup_hour_total (topic, bucket, label, count) SELECT topic, bucket, label, SUM(count) FROM rollup_hour GROUP BY 1, 2, 3;
+      DROP INDEX rollup_day_label;
+      DROP INDEX rollup_hour_label;
     `,
   },
 ];

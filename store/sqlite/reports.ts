@@ -17,6 +17,8 @@ const ALL_TOPICS = '*';
 export class Rollups {
   private readonly addHour: Database.Statement;
   private readonly addDay: Database.Statement;
+  private readonly addHourTotal: Database.Statement;
+  private readonly addDayTotal: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     const upsert = (table: string) =>
@@ -24,8 +26,15 @@ export class Rollups {
         `INSERT INTO ${table} (topic, bucket, institution, source, label, count) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (topic, bucket, institution, source, label) DO UPDATE SET count = count + excluded.count`,
       );
+    const upsertTotal = (table: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (topic, bucket, label, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (topic, bucket, label) DO UPDATE SET count = count + excluded.count`,
+      );
     this.addHour = upsert('rollup_hour');
     this.addDay = upsert('rollup_day');
+    this.addHourTotal = upsertTotal('rollup_hour_total');
+    this.addDayTotal = upsertTotal('rollup_day_total');
   }
 
   add(key: RollupKey, n = 1): void {
@@ -35,6 +44,8 @@ export class Rollups {
     for (const topic of [ALL_TOPICS, ...new Set(key.topics)]) {
       this.addHour.run(topic, h, key.institution, key.source, key.label, n);
       this.addDay.run(topic, d, key.institution, key.source, key.label, n);
+      this.addHourTotal.run(topic, h, key.label, n);
+      this.addDayTotal.run(topic, d, key.label, n);
     }
   }
 
@@ -60,7 +71,10 @@ export class Rollups {
       params.push(q.source);
     }
     const select = `SELECT bucket, ${groupCol ?? "''"} AS grp, label, SUM(count) AS n FROM`;
-    // Ungrouped: GROUP BY (bucket, label) follows the rollup_*_label index order, so no sort.
+    // Without institution or source in the filter or grouping, the *_total rollups (topic, bucket, label)
+    // hold the answer: a few rows per bucket, read in primary-key order (no sort for GROUP BY).
+    const totals = !q.institution && !q.source && (groupCol === null || groupCol === 'topic');
+    const suffix = totals ? '_total' : '';
     const group = groupCol ? `GROUP BY bucket, ${groupCol}, label` : 'GROUP BY bucket, label';
     // Hour buckets overlapping [from, to).
     const h0 = Math.floor(fromMs / HOUR_MS);
@@ -68,7 +82,7 @@ export class Rollups {
     const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
     const run = (table: string, lo: number, hi: number, map: (b: number) => number) => {
       if (hi <= lo) return;
-      const sql = `${select} ${table} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
+      const sql = `${select} ${table}${suffix} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
       // Raw rows (arrays): cheaper than better-sqlite3 building an object per row.
       for (const [bucket, grp, lab, n] of prepared(this.db, sql)
         .raw(true)

@@ -81,13 +81,42 @@ describe('SqliteStore', () => {
     assert.match(plan(prepared.find((s) => s.startsWith('SELECT count(*) FROM cases'))!), /cases_active/);
     for (let i = 0; i < 2; i++) await store.sentimentSeries({ from: '2025-10-23T02:00:00.000Z', to: '2025-11-22T02:00:00.000Z', interval: 'day' });
     const series = prepared.filter((s) => s.includes('FROM rollup_'));
-    assert.equal(series.length, 2, 'whole days from rollup_day, both edge spans from one rollup_hour statement');
+    assert.equal(series.length, 2, 'whole days from rollup_day_total, both edge spans from one rollup_hour_total statement');
     for (const sql of series) {
       const p = plan(sql);
-      assert.match(p, /COVERING INDEX rollup_(day|hour)_label/);
+      assert.match(p, /SEARCH rollup_(day|hour)_total USING PRIMARY KEY \(topic=\? AND bucket>\? AND bucket<\?\)/);
       assert.doesNotMatch(p, /TEMP B-TREE/);
     }
+    // Filtered by institution: the dimensional rollups.
+    await store.sentimentSeries({ from: '2025-10-23T02:00:00.000Z', to: '2025-11-22T02:00:00.000Z', interval: 'day', institution: 'icbc' });
+    assert.ok(prepared.some((s) => /FROM rollup_day WHERE .*institution = \?/.test(s)));
     await store.close();
+  });
+
+  it('migration 4 fills the rollup totals from the existing rollups', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 3));
+    const put = db.prepare('INSERT INTO rollup_day (topic, bucket, institution, source, label, count) VALUES (?, ?, ?, ?, ?, ?)');
+    put.run('*', 20413, 'icbc', 'weibo', 'negative', 5);
+    put.run('*', 20413, 'ccb', 'heimao', 'negative', 2);
+    put.run('*', 20413, 'ccb', 'weibo', 'positive', 1);
+    put.run('fees', 20413, 'icbc', 'weibo', 'negative', 3);
+    db.prepare('INSERT INTO rollup_hour (topic, bucket, institution, source, label, count) VALUES (?, ?, ?, ?, ?, ?)').run(
+      '*',
+      489912,
+      'icbc',
+      'weibo',
+      'neutral',
+      4,
+    );
+    assert.deepEqual(migrate(db), [4]);
+    assert.deepEqual(db.prepare('SELECT topic, bucket, label, count FROM rollup_day_total ORDER BY topic, bucket, label').raw(true).all(), [
+      ['*', 20413, 'negative', 7],
+      ['*', 20413, 'positive', 1],
+      ['fees', 20413, 'negative', 3],
+    ]);
+    assert.deepEqual(db.prepare('SELECT topic, bucket, label, count FROM rollup_hour_total').raw(true).all(), [['*', 489912, 'neutral', 4]]);
+    db.close();
   });
 
   it('tokenizes search queries and titles with the injected tokenizer (nodejieba)', async function () {
