@@ -39,7 +39,9 @@ const EXTRA_WORD_FREQ = 3000;
  * cannot reload jieba without the words the first one added.
  */
 const JIEBA_STATE = Symbol.for('yuqing-radar.jieba-words');
-const jiebaState = ((globalThis as Record<symbol, unknown>)[JIEBA_STATE] ??= { words: undefined }) as { words: Set<string> | undefined };
+const globals = globalThis as Record<symbol, unknown>;
+if (!globals[JIEBA_STATE]) globals[JIEBA_STATE] = { words: undefined };
+const jiebaState = globals[JIEBA_STATE] as { words: Set<string> | undefined };
 let stopWords: Set<string> | undefined;
 
 /**
