@@ -18,7 +18,7 @@ export interface InstitutionSpan {
 export interface InstitutionMatcher {
   /** Watched institutions found in normalized text, in order of first mention, one hit per institution. */
   match(text: string, matches?: AcMatches): InstitutionHit[];
-  /** Accepted alias occurrences with positions (after disambiguation). `matches`: a scan of `text` by the shared automaton. */
+  /** Accepted alias occurrences with positions (after disambiguation). `matches`: a scan of `text` by the shared automaton (the result for the latest scan is reused: do not mutate it). */
   spans(text: string, matches?: AcMatches): InstitutionSpan[];
   /** Any watched institution in raw or normalized text (crawler feed filter; traditional and full-width too). */
   isRelevant(text: string): boolean;
@@ -108,7 +108,23 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     return true;
   }
 
+  // `match` and then `targetSentiment` ask for the spans of the same scan: computed once.
+  let lastMatches: AcMatches | undefined;
+  let lastText = '';
+  let lastSpans: InstitutionSpan[] = [];
+
   function spans(text: string, matches?: AcMatches): InstitutionSpan[] {
+    if (matches !== undefined && matches === lastMatches && text === lastText) return lastSpans;
+    const found = computeSpans(text, matches);
+    if (matches !== undefined) {
+      lastMatches = matches;
+      lastText = text;
+      lastSpans = found;
+    }
+    return found;
+  }
+
+  function computeSpans(text: string, matches?: AcMatches): InstitutionSpan[] {
     const ac = dict.ac;
     asciiPattern ??= ac.patterns.map(isAscii);
     const m = matches ?? ac.scan(text);

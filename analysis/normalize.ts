@@ -64,6 +64,49 @@ const HASHTAG_RE = /#([^#\n]{1,40})#/g;
 // `@` preceded by start, whitespace, punctuation or `//` (repost chains), never by an e-mail local part.
 const MENTION_RE = /(^|[^A-Za-z0-9_.\-@])@([\u4e00-\u9fa5A-Za-z0-9_-]{1,30})[:：]?/g;
 const SPACE_RE = /[\s\u00a0\u200b-\u200d\u2028\u2029\ufeff]+/g;
+
+/**
+ * BMP code-unit classes for the pre-checks that let most posts skip the emoji and whitespace regexes:
+ * bit 1 = Extended_Pictographic (the start of an emoji), bit 2 = a character SPACE_RE folds.
+ * Built from the regexes themselves, so the pre-checks cannot disagree with them.
+ */
+const PICTO = 1;
+const SPACE = 2;
+const charClass = new Uint8Array(0x10000);
+{
+  const picto = /\p{Extended_Pictographic}/u;
+  const space = /[\s\u00a0\u200b-\u200d\u2028\u2029\ufeff]/;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    if (picto.test(ch)) charClass[c]! |= PICTO;
+    if (space.test(ch)) charClass[c]! |= SPACE;
+  }
+}
+
+/** True when EMOJI_RE may match: a pictographic BMP character or a surrogate pair (astral emoji). */
+function mayHaveEmoji(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xd800 && c <= 0xdbff) || (charClass[c]! & PICTO) !== 0) return true;
+  }
+  return false;
+}
+
+/** `text.replace(SPACE_RE, ' ').trim()`, without the regex when every space is already a lone ASCII space inside the text. */
+function foldSpaces(text: string): string {
+  const n = text.length;
+  let clean = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((charClass[c]! & SPACE) === 0) continue;
+    if (c !== 0x20 || i === 0 || i === n - 1 || (charClass[text.charCodeAt(i + 1)]! & SPACE) !== 0) {
+      clean = false;
+      break;
+    }
+  }
+  return clean ? text : text.replace(SPACE_RE, ' ').trim();
+}
 const REPOST_SEP_RE = /\/\/(?=\s|$)/g;
 
 function decodeEntity(whole: string, body: string): string {
@@ -111,10 +154,12 @@ export function normalize(input: string): Normalized {
       return ' ';
     });
   }
-  text = text.replace(EMOJI_RE, (m) => {
-    emoticons.push(m);
-    return ' ';
-  });
+  if (mayHaveEmoji(text)) {
+    text = text.replace(EMOJI_RE, (m) => {
+      emoticons.push(m);
+      return ' ';
+    });
+  }
   if (text.indexOf('#') !== -1) {
     text = text.replace(HASHTAG_RE, (_m, inner: string) => {
       const tag = inner.trim();
@@ -129,6 +174,6 @@ export function normalize(input: string): Normalized {
     });
     text = text.replace(REPOST_SEP_RE, ' ');
   }
-  text = text.replace(SPACE_RE, ' ').trim();
+  text = foldSpaces(text);
   return { text, emoticons, hashtags, mentions };
 }

@@ -1,7 +1,7 @@
 import type { Analyzer, Clusterer } from '../analysis/types.js';
 import type { Clock } from '../lib/clock.js';
 import { HOUR, iso } from '../lib/clock.js';
-import type { Event } from '../lib/domain.js';
+import type { Analysis, Event } from '../lib/domain.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { Store } from '../store/store.js';
@@ -48,9 +48,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (mentions.length === 0) return 0;
     const started = process.hrtime.bigint();
     const touched = new Map<string, Event>();
-    for (const mention of mentions) {
+    // The batch path segments every text first, then runs the JS stages (faster per post: jieba's and
+    // the model's tables stay in cache). Same results as `analyze`; `analyzedAt` is set per mention
+    // below. A failure there falls back to one-by-one analysis, which fails at the same mention.
+    let batch: Analysis[] | undefined;
+    if (deps.analyzer.analyzeBatch) {
+      try {
+        batch = deps.analyzer.analyzeBatch(mentions, iso(deps.clock.now()));
+      } catch {
+        batch = undefined;
+      }
+    }
+    for (let i = 0; i < mentions.length; i++) {
+      const mention = mentions[i]!;
       const at = iso(deps.clock.now());
-      const analysis = deps.analyzer.analyze(mention, at);
+      let analysis: Analysis;
+      if (batch) {
+        analysis = batch[i]!;
+        analysis.analyzedAt = at;
+      } else analysis = deps.analyzer.analyze(mention, at);
       const assignment = deps.clusterer.assign(mention, analysis);
       if (assignment?.created) await deps.store.saveEvent(assignment.event);
       const event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, at);

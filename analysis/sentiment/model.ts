@@ -75,6 +75,15 @@ export function decodeWeights(head: HeadArtifact, size: number): Float32Array {
   return out;
 }
 
+/** The int16 weights of a head as stored (weight = value × head.scale). */
+function decodeQuantized(head: HeadArtifact, size: number): Int16Array {
+  const buf = Buffer.from(head.weights, 'base64');
+  if (buf.length !== size * 2) throw new Error(`sentiment model: expected ${size} weights, got ${buf.length / 2}`);
+  const out = new Int16Array(size);
+  for (let i = 0; i < size; i++) out[i] = buf.readInt16LE(i * 2);
+  return out;
+}
+
 function splitWords(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
 }
@@ -119,14 +128,17 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   if (art.format !== 'yuqing-sentiment/1') throw new Error(`unsupported sentiment model format: ${String(art.format)}`);
   const size = 1 << art.bits;
   const mask = size - 1;
-  // Interleaved [neg, pos] pairs: one cache line per feature instead of two.
-  const w = new Float32Array(size * 2);
-  const wNeg = decodeWeights(art.negative, size);
-  const wPos = decodeWeights(art.positive, size);
+  // Interleaved [neg, pos] pairs of the shipped int16 weights (one cache line per feature instead of
+  // two, and half the memory of float32): z = scale × Σ q·v, the same value as Σ (q × scale)·v.
+  const q = new Int16Array(size * 2);
+  const qNeg = decodeQuantized(art.negative, size);
+  const qPos = decodeQuantized(art.positive, size);
   for (let i = 0; i < size; i++) {
-    w[2 * i] = wNeg[i]!;
-    w[2 * i + 1] = wPos[i]!;
+    q[2 * i] = qNeg[i]!;
+    q[2 * i + 1] = qPos[i]!;
   }
+  const scaleNeg = art.negative.scale;
+  const scalePos = art.positive.scale;
   const lex = buildLexicon(art.lexicon);
   const neg = art.negative;
   const posHead = art.positive;
@@ -134,8 +146,8 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   let zPos = 0;
   const emit = (bucket: number, v: number) => {
     const k = bucket << 1;
-    zNeg += w[k]! * v;
-    zPos += w[k + 1]! * v;
+    zNeg += q[k]! * v;
+    zPos += q[k + 1]! * v;
   };
   return {
     version: art.version,
@@ -143,6 +155,8 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
       zNeg = 0;
       zPos = 0;
       extractFeatures(input, lex, mask, emit);
+      zNeg *= scaleNeg;
+      zPos *= scalePos;
       const len = input.normalized.length;
       const n = neg.short && len < neg.short.below ? neg.short : neg;
       const p = posHead.short && len < posHead.short.below ? posHead.short : posHead;

@@ -1,5 +1,5 @@
 /**
- * `npm run train [-- --data-dir DIR --out FILE]`: trains the sentiment model deterministically and
+ * `npm run train [-- --data-dir DIR --out FILE --bits N]`: trains the sentiment model deterministically and
  * writes analysis/sentiment/model.json, then prints the held-out evaluation.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,8 @@ if (!existsSync(dataDir)) {
 }
 const t0 = Date.now();
 const extraWords = watchlistAliases();
-const { artifact } = trainModel({ dataDir, extraWords, log: (m) => console.log(m) });
+const bits = Number(argValue(args, 'bits', '18'));
+const { artifact } = trainModel({ dataDir, extraWords, bits, log: (m) => console.log(m) });
 writeFileSync(out, JSON.stringify(artifact));
 console.log(`wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB, ${artifact.version}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(formatTable(evaluateAll(modelFromArtifact(artifact), createTokenizer({ extraWords }), dataDir)));
