@@ -20,18 +20,25 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 }
 
+/** A highlighter for one set of terms (the pattern is compiled once per search, not once per hit). */
+export function createHighlighter(terms: string[]): (text: string) => string {
+  const wanted = [...new Set(terms.map((t) => t.trim()).filter((t) => t.length > 0))].sort((a, b) => b.length - a.length);
+  if (wanted.length === 0) return escapeHtml;
+  const pattern = new RegExp(wanted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+  return (text) => {
+    let out = '';
+    let last = 0;
+    for (const m of text.matchAll(pattern)) {
+      out += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+      last = m.index + m[0].length;
+    }
+    return out + escapeHtml(text.slice(last));
+  };
+}
+
 /** HTML-escapes `text` and wraps case-insensitive occurrences of `terms` in <mark>…</mark>. */
 export function highlightText(text: string, terms: string[]): string {
-  const wanted = [...new Set(terms.map((t) => t.trim()).filter((t) => t.length > 0))].sort((a, b) => b.length - a.length);
-  if (wanted.length === 0) return escapeHtml(text);
-  const pattern = new RegExp(wanted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
-  let out = '';
-  let last = 0;
-  for (const m of text.matchAll(pattern)) {
-    out += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
-    last = m.index + m[0].length;
-  }
-  return out + escapeHtml(text.slice(last));
+  return createHighlighter(terms)(text);
 }
 
 export interface DtoContext {
@@ -52,7 +59,12 @@ export function displayText(ctx: DtoContext, mention: Mention, analysis: Analysi
   return analysis?.displayText ?? ctx.mask(mention.text);
 }
 
-export function mentionDto(ctx: DtoContext, m: Mention & { analysis?: Analysis }, highlightTerms?: string[]): z.input<typeof mentionSchema> {
+/** `highlight`: the search terms, or a highlighter from createHighlighter (one per result page). */
+export function mentionDto(
+  ctx: DtoContext,
+  m: Mention & { analysis?: Analysis },
+  highlight?: string[] | ((text: string) => string),
+): z.input<typeof mentionSchema> {
   const a = m.analysis;
   const text = displayText(ctx, m, a);
   const maskOpt = (s: string | undefined) => (s === undefined ? undefined : ctx.keepRawText ? s : ctx.mask(s));
@@ -63,7 +75,7 @@ export function mentionDto(ctx: DtoContext, m: Mention & { analysis?: Analysis }
     url: m.url,
     title: maskOpt(m.title),
     text,
-    highlight: highlightTerms ? highlightText(text, highlightTerms) : undefined,
+    highlight: highlight === undefined ? undefined : typeof highlight === 'function' ? highlight(text) : highlightText(text, highlight),
     author: { name: m.author.name, isMedia: m.author.isMedia, verifiedType: m.author.verifiedType, followers: m.author.followers },
     publishedAt: m.publishedAt,
     fetchedAt: m.fetchedAt,

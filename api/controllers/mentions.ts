@@ -4,7 +4,7 @@ import type { MentionQuery } from '../../store/store.js';
 import { READ_ROLES } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { csvRow, startDownload, UTF8_BOM, writeChunk } from '../csv.js';
-import { mentionDto } from '../dto.js';
+import { createHighlighter, mentionDto } from '../dto.js';
 import type { RouteRegistry } from '../route.js';
 import { idParams, instantParam, limitParam, mentionSchema, pageOf, sentimentLabelSchema } from '../schemas.js';
 
@@ -61,8 +61,9 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
       checkRange(query.from, query.to);
       const terms = queryTerms(query.q, ctx.tokenize);
       const page = await ctx.store.searchMentions(toStoreQuery(query, terms, query.limit, query.cursor));
+      const highlight = terms.length > 0 ? createHighlighter(terms) : undefined;
       return {
-        items: page.items.map((m) => mentionDto(ctx.dto, m, terms.length > 0 ? terms : undefined)),
+        items: page.items.map((m) => mentionDto(ctx.dto, m, highlight)),
         nextCursor: page.nextCursor,
         total: page.total,
       };
