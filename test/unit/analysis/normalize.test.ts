@@ -49,6 +49,15 @@ describe('normalize', () => {
     assert.equal(normalize('  农行\n\n\t网点 \u00a0 服务\u200b好  ').text, '农行 网点 服务 好');
   });
 
+  it('finds BMP pictographs and astral emoji, and folds odd whitespace, behind the fast pre-checks', () => {
+    const r = normalize('工行客服态度差‼️ 转账失败☹ 再也不用了😡👎🏻');
+    assert.deepEqual(r.emoticons, ['‼️', '☹', '😡', '👎🏻']);
+    assert.equal(r.text, '工行客服态度差 转账失败 再也不用了');
+    assert.equal(normalize('  建行\u00a0网点\t排队\u200b两小时  ').text, '建行 网点 排队 两小时');
+    assert.equal(normalize('招行 app 又崩了').text, '招行 app 又崩了');
+    assert.equal(normalize('交行  网点').text, '交行 网点');
+  });
+
   it('is pure: same input, same output, no state leaking between calls', () => {
     const s = '#工行# @某人 太慢了[怒] https://x.cn/a';
     assert.deepEqual(normalize(s), normalize(s));
