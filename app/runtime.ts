@@ -175,6 +175,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       clock,
       log,
       webDir: projectPath('web/dist'),
+      // Response schemas are checked by the API tests; a running service does not pay for it per request.
+      validateResponses: process.env.RADAR_VALIDATE_RESPONSES === '1',
     });
     server = await startApiServer(app, config.server.port, config.server.host);
     log.info('API listening', { url: server.url });
