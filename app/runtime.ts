@@ -89,6 +89,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     maxAttempts: config.escalation.maxDeliveryAttempts,
   });
   const digest = createDigestScheduler({ config, store, clock, log, bus });
+  for (const role of ['customer_service', 'pr', 'executive', 'compliance'] as const) {
+    if ((config.escalation.routes[role] ?? []).length === 0) {
+      log.warn('no notification route for a role: its cases open on the board but nobody is paged', { role, configKey: `escalation.routes.${role}` });
+    }
+  }
 
   const pipeline = createPipeline({
     store,
