@@ -34,6 +34,7 @@ export interface FullAnalyzer extends Analyzer {
 }
 
 const KEY_TERMS = 8;
+const NO_SEGS: string[] = [];
 /** Distinct tokens remembered by the per-process token memo before it starts over. */
 const TOKEN_MEMO = 200_000;
 /** Share of the model's "not negative" kept after one / several complaint phrases. */
@@ -178,19 +179,31 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     model0?: SentimentPrediction;
   }
 
-  /** Stage 2 (tokens, SimHash, key terms, sentiment): also run batch-wide so the model weights stay hot. */
-  function score(p: Prepared): Prepared {
-    p.digest = digestTokens(p.segs);
-    p.model0 = model.predict({ normalized: p.text, tokens: p.digest.tokens, emoticons: p.n.emoticons });
-    return p;
+  /** Stage 1a (normalize, mask): PII is masked before tokenizing so that phone or card numbers never reach tokens or the index. */
+  function clean(raw: string): Prepared {
+    const n = normalize(raw);
+    return { n, text: maskPii(n.text).text, segs: NO_SEGS };
   }
 
-  /** Stage 1 (normalize, mask, segment): run over a whole batch first so jieba's tables stay hot. */
+  /** Stage 1b (segment): alone over the whole batch, so that jieba's tables stay in cache. */
+  function segment(p: Prepared): void {
+    p.segs = tokenizer.cut(p.text);
+  }
+
+  /** Stage 2a (tokens, SimHash, key terms). */
+  function digestOf(p: Prepared): void {
+    p.digest = digestTokens(p.segs);
+  }
+
+  /** Stage 2b (sentiment): batch-wide so the model weights stay hot. */
+  function predictOf(p: Prepared): void {
+    p.model0 = model.predict({ normalized: p.text, tokens: p.digest!.tokens, emoticons: p.n.emoticons });
+  }
+
   function prepare(raw: string): Prepared {
-    const n = normalize(raw);
-    // PII is masked before tokenizing so that phone or card numbers never reach tokens or the index.
-    const text = maskPii(n.text).text;
-    return { n, text, segs: tokenizer.cut(text) };
+    const p = clean(raw);
+    segment(p);
+    return p;
   }
 
   function core(raw: string, prepared: Prepared = prepare(raw)) {
@@ -280,8 +293,12 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     },
     analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[] {
       const raws = mentions.map(postText);
-      const prepared = raws.map(prepare);
-      prepared.forEach(score);
+      // Stage by stage over the batch: each stage's tables and code stay hot (measurably faster than
+      // post by post, and than fusing normalize with jieba).
+      const prepared = raws.map(clean);
+      prepared.forEach(segment);
+      prepared.forEach(digestOf);
+      prepared.forEach(predictOf);
       return mentions.map((m, i) => finish(m, analyzedAt, raws[i]!, prepared[i]));
     },
     analyzeText(text: string): TextAnalysis {
