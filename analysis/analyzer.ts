@@ -1,7 +1,7 @@
 import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
-import { SharedDictionary } from './ahocorasick.js';
+import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { SimHashAccumulator, tokenHash, tokenWeight } from './fingerprint.js';
 import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
 import { type Normalized, normalize } from './normalize.js';
@@ -177,6 +177,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     segs: string[];
     digest?: ReturnType<typeof digestTokens>;
     model0?: SentimentPrediction;
+    scan?: AcMatches;
+    display?: string;
   }
 
   /** Stage 1a (normalize, mask): PII is masked before tokenizing so that phone or card numbers never reach tokens or the index. */
@@ -211,7 +213,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     const digest = prepared.digest ?? digestTokens(segs);
     const tokens = digest.tokens;
     const model0 = prepared.model0 ?? model.predict({ normalized: text, tokens, emoticons: n.emoticons });
-    const scan = shared.scan(text);
+    const scan = prepared.scan ?? shared.scan(text);
     const topicHits = topics.classify(text, scan);
     // Complaint phrases of the taxonomy (negation-aware) are negative evidence the statistical model
     // may miss on short posts (ICBC的app又崩了): fused as an independent signal.
@@ -270,7 +272,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       tokens: c.tokens,
       keyTerms: c.digest.keyTerms,
       simhash: c.digest.simhash,
-      displayText: maskPii(raw).text,
+      displayText: prepared?.display ?? maskPii(raw).text,
       negativePhrases: c.pred.negativePhrases,
       modelVersion: model.version,
       analyzedAt,
@@ -299,6 +301,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       prepared.forEach(segment);
       prepared.forEach(digestOf);
       prepared.forEach(predictOf);
+      for (const p of prepared) p.scan = shared.scan(p.text);
+      for (let i = 0; i < raws.length; i++) prepared[i]!.display = maskPii(raws[i]!).text;
       return mentions.map((m, i) => finish(m, analyzedAt, raws[i]!, prepared[i]));
     },
     analyzeText(text: string): TextAnalysis {
