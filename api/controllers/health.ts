@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from '../../lib/domain.js';
-import { ADMIN_ONLY } from '../auth.js';
+import { ADMIN_ONLY, READ_ROLES } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import type { RouteRegistry } from '../route.js';
 
@@ -29,6 +29,21 @@ export function registerHealthRoutes(registry: RouteRegistry, ctx: ApiContext): 
     access: 'public',
     response: z.object({ status: z.literal('ok'), time: z.string() }),
     handler: () => ({ status: 'ok' as const, time: ctx.clock.now().toISOString() }),
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/api/v1/me',
+    tag: 'system',
+    summary: 'The calling key (who am I)',
+    description: 'The role and name of the API key making the request, so a client can show only the actions that role may take.',
+    access: READ_ROLES,
+    response: z.object({ keyId: z.string(), name: z.string(), role: z.enum(['consumer', 'customer_service', 'pr', 'executive', 'compliance', 'admin']) }),
+    handler: async ({ principal }) => {
+      // Authenticated routes always have a principal; the name is the key's label.
+      const p = principal!;
+      return { keyId: p.keyId, name: p.id, role: p.role };
+    },
   });
 
   registry.add({

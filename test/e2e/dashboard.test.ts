@@ -202,6 +202,9 @@ describe('dashboard in Chromium against the real API', function () {
     assert.match(heimao, /黑猫投诉/);
     assert.match(heimao, /已封禁/);
     assert.match(heimao, /验证码/);
+    // Logged in with a PR key: the admin-only crawl trigger is not offered.
+    await page.waitForFunction(() => document.querySelector('tr[data-source="heimao"]')?.textContent?.includes('仅管理员'), WAIT);
+    assert.equal(await page.$('tr[data-source="heimao"] button[data-action="run"]'), null);
     await shot(page, 'sources');
 
     await page.goto(`${env.url}/#/digest`);

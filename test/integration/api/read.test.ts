@@ -17,6 +17,16 @@ describe('API read endpoints (real SQLite store)', () => {
     assert.equal(res.body.status, 'ok');
   });
 
+  it('GET /api/v1/me names the calling key and its role', async () => {
+    const pr = await h.json('GET', '/api/v1/me', { role: 'pr' });
+    assert.equal(pr.status, 200);
+    assert.equal(pr.body.role, 'pr');
+    assert.ok(pr.body.keyId);
+    const admin = await h.json('GET', '/api/v1/me', { role: 'admin' });
+    assert.equal(admin.body.role, 'admin');
+    assert.equal((await h.json('GET', '/api/v1/me')).status, 401);
+  });
+
   describe('mentions', () => {
     it('searches all terms, highlights matches and never shows the raw phone number', async () => {
       const res = await h.json('GET', `/api/v1/mentions?q=${encodeURIComponent('信用卡 年费')}&limit=20`, { role: 'consumer' });

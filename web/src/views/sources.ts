@@ -5,7 +5,7 @@ import { onStream } from '../stream.js';
 import { formatShanghai } from '../time.js';
 import type { SourceHealth } from '../types.js';
 
-function row(s: SourceHealth, onRun: (source: string) => void): HTMLTableRowElement {
+function row(s: SourceHealth, onRun: ((source: string) => void) | undefined): HTMLTableRowElement {
   return h(
     'tr',
     { data: { source: s.source, status: s.status } },
@@ -22,7 +22,13 @@ function row(s: SourceHealth, onRun: (source: string) => void): HTMLTableRowElem
     h('td', null, s.blockedUntil ? formatShanghai(s.blockedUntil) : '—'),
     h('td', { class: 'num' }, s.itemsFetched),
     h('td', { class: s.itemsMalformed > 0 ? 'num bad' : 'num' }, s.itemsMalformed),
-    h('td', null, h('button', { class: 'btn small', data: { action: 'run' }, disabled: s.running, on: { click: () => onRun(s.source) } }, '立即抓取')),
+    h(
+      'td',
+      null,
+      onRun
+        ? h('button', { class: 'btn small', data: { action: 'run' }, disabled: s.running, on: { click: () => onRun(s.source) } }, '立即抓取')
+        : h('span', { class: 'muted' }, '仅管理员'),
+    ),
   );
 }
 
@@ -39,9 +45,21 @@ export function renderSources(root: HTMLElement): () => void {
       toast(`触发失败：${errorText(err)}`, 'error');
     }
   };
+  // Only admin keys may trigger a crawl: other roles see the state without the button.
+  let canRun = false;
+  api
+    .get<{ role: string }>('/me')
+    .then((me) => {
+      canRun = me.role === 'admin';
+      draw();
+    })
+    .catch(() => undefined);
   const draw = (): void => {
     const sorted = [...rows.values()].sort((a, b) => a.source.localeCompare(b.source));
-    replace(tbody, ...(sorted.length > 0 ? sorted.map((s) => row(s, run)) : [h('tr', null, h('td', { colspan: 9, class: 'empty' }, '暂无数据源'))]));
+    replace(
+      tbody,
+      ...(sorted.length > 0 ? sorted.map((s) => row(s, canRun ? run : undefined)) : [h('tr', null, h('td', { colspan: 9, class: 'empty' }, '暂无数据源'))]),
+    );
   };
 
   replace(
