@@ -42,9 +42,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let running: Promise<void> | undefined;
   let again = false;
   let total = 0;
+  /** Mentions whose processing threw: skipped (and logged) so they cannot block the ones behind them. */
+  const failed = new Set<string>();
 
   async function processBatch(): Promise<number> {
-    const mentions = await deps.store.listUnprocessedMentions(batchSize);
+    const listed = await deps.store.listUnprocessedMentions(batchSize + failed.size);
+    const mentions = listed.filter((m) => !failed.has(m.id)).slice(0, batchSize);
     if (mentions.length === 0) return 0;
     const started = process.hrtime.bigint();
     const touched = new Map<string, Event>();
@@ -63,10 +66,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const mention = mentions[i]!;
       const at = iso(deps.clock.now());
       let analysis: Analysis;
-      if (batch) {
-        analysis = batch[i]!;
-        analysis.analyzedAt = at;
-      } else analysis = deps.analyzer.analyze(mention, at);
+      try {
+        if (batch) {
+          analysis = batch[i]!;
+          analysis.analyzedAt = at;
+        } else analysis = deps.analyzer.analyze(mention, at);
+      } catch (err) {
+        // Bad input for the analyzer: the post stays stored (unprocessed) and is retried after a restart.
+        failed.add(mention.id);
+        log.error('mention could not be analysed; skipped', { mentionId: mention.id, error: String(err) });
+        continue;
+      }
       const assignment = deps.clusterer.assign(mention, analysis);
       if (assignment?.created) await deps.store.saveEvent(assignment.event);
       const event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, at);
@@ -75,6 +85,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         touched.set(event.id, event);
       }
       deps.metrics?.analysed.inc({ sentiment: analysis.sentiment.label });
+      total += 1;
     }
     deps.metrics?.analysisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     // Escalate once per touched event per batch, with its latest stats.
@@ -86,7 +97,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         log.warn('escalation failed for event; will be re-evaluated', { eventId: event.id, error: String(err) });
       }
     }
-    total += mentions.length;
     log.debug('processed mentions', { count: mentions.length, events: touched.size });
     return mentions.length;
   }
