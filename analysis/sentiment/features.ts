@@ -114,9 +114,47 @@ export function namedBucket(name: Named, mask: number): number {
   return NAMED_HASH.get(name)! & mask;
 }
 
-function named(emit: Emit, mask: number, name: Named, v: number): void {
-  if (v !== 0) emit(NAMED_HASH.get(name)! & mask, v);
+/** Unmasked hash of each named feature, indexed like NAMED. */
+const NAMED_RAW = Int32Array.from(NAMED, (n) => NAMED_HASH.get(n)!);
+const N_GEN_POS = 0;
+const N_GEN_NEG = 1;
+const N_FIN_POS = 2;
+const N_FIN_NEG = 3;
+const N_DOM_NEG = 4;
+const N_DOM_POS = 5;
+const N_NEGATED_POS = 6;
+const N_NEGATED_NEG = 7;
+const N_BALANCE = 8;
+const N_ANY_NEG = 9;
+const N_EMO_POS = 10;
+const N_EMO_NEG = 11;
+const N_EXCLAIM = 12;
+const N_QUESTION = 13;
+const N_LEN_SHORT = 14;
+const N_LEN_MEDIUM = 15;
+const N_LEN_LONG = 16;
+const N_BIAS = 17;
+
+/**
+ * The features of one post as parallel arrays, in emission order (a bucket may repeat; consumers add
+ * the values). One process-wide buffer, valid until the next {@link collectFeatures} call: extraction
+ * allocates nothing (no per-feature callback, so no boxed doubles either).
+ */
+export interface FeatureList {
+  buckets: Int32Array;
+  values: Float64Array;
+  length: number;
 }
+
+/** Appends named feature `id` with value `v` (skipped when 0) at `n`; returns the new length. */
+function named(B: Int32Array, V: Float64Array, n: number, mask: number, id: number, v: number): number {
+  if (v === 0) return n;
+  B[n] = NAMED_RAW[id]! & mask;
+  V[n] = v;
+  return n + 1;
+}
+
+const features: FeatureList = { buckets: new Int32Array(4096), values: new Float64Array(4096), length: 0 };
 
 /** Hand-picked Weibo emoticons (simplified names) and emoji with a clear polarity. */
 export const NEG_EMOTICONS = new Set(
@@ -189,8 +227,26 @@ const log1p = Math.log1p;
  * The same bucket may be emitted several times; consumers add the values.
  */
 export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number, emit: Emit): void {
+  const f = collectFeatures(input, lex, mask);
+  const { buckets, values, length } = f;
+  for (let i = 0; i < length; i++) emit(buckets[i]!, values[i]!);
+}
+
+/** The features of one post (see {@link FeatureList}; the returned buffer is reused by the next call). */
+export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number): FeatureList {
   const { tokens, normalized } = input;
   const nTok = tokens.length;
+  // At most: unigram + bigram per token, bigram + trigram per char, one per emoticon, the named ones.
+  const need = 2 * nTok + 2 * normalized.length + input.emoticons.length + NAMED.length;
+  if (features.buckets.length < need) {
+    let cap = features.buckets.length;
+    while (cap < need) cap <<= 1;
+    features.buckets = new Int32Array(cap);
+    features.values = new Float64Array(cap);
+  }
+  const B = features.buckets;
+  const V = features.values;
+  let n = 0;
   const tokScale = 1 / Math.sqrt(Math.max(1, nTok));
 
   let genPos = 0;
@@ -213,11 +269,12 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
     if (b === LEX_NEGATION) {
       flipped = scope > 0 ? !flipped : true;
       scope = NEGATION_WINDOW;
-      emit((uh >>> 0) & mask, tokScale);
+      B[n] = (uh >>> 0) & mask;
+      V[n++] = tokScale;
     } else {
       const negated = scope > 0 && flipped;
-      // Inside a negation scope the unigram is a distinct feature ("NOT_满意").
-      emit(((negated ? hashStr(SEED.negUni, tok) : uh) >>> 0) & mask, tokScale);
+      B[n] = ((negated ? hashStr(SEED.negUni, tok) : uh) >>> 0) & mask;
+      V[n++] = tokScale;
       if (b !== 0) {
         const neg = negated !== hitFlip;
         const w = degree * hitDegree;
@@ -238,7 +295,10 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
       if (scope === 0) flipped = false;
     }
     degree = nextDegree;
-    if (i > 0) emit((hashStr(hashStr(SEED.bi, prev), tok) >>> 0) & mask, tokScale);
+    if (i > 0) {
+      B[n] = (hashStr(hashStr(SEED.bi, prev), tok) >>> 0) & mask;
+      V[n++] = tokScale;
+    }
     prev = tok;
   }
 
@@ -260,8 +320,12 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
       continue;
     }
     if (c2 >= 0) {
-      emit((Math.imul(Math.imul(SEED.c2 ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask, charScale);
-      if (c1 >= 0) emit((Math.imul(Math.imul(Math.imul(SEED.c3 ^ c1, FNV_PRIME) ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask, charScale);
+      B[n] = (Math.imul(Math.imul(SEED.c2 ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask;
+      V[n++] = charScale;
+      if (c1 >= 0) {
+        B[n] = (Math.imul(Math.imul(Math.imul(SEED.c3 ^ c1, FNV_PRIME) ^ c2, FNV_PRIME) ^ c, FNV_PRIME) >>> 0) & mask;
+        V[n++] = charScale;
+      }
     }
     c1 = c2;
     c2 = c;
@@ -270,29 +334,32 @@ export function extractFeatures(input: FeatureInput, lex: Lexicon, mask: number,
   let emoPos = 0;
   let emoNeg = 0;
   for (const e of input.emoticons) {
-    emit((hashStr(SEED.emo, e) >>> 0) & mask, 1);
+    B[n] = (hashStr(SEED.emo, e) >>> 0) & mask;
+    V[n++] = 1;
     if (NEG_EMOTICONS.has(e)) emoNeg++;
     else if (POS_EMOTICONS.has(e)) emoPos++;
   }
 
-  named(emit, mask, 'lex:gen_pos', log1p(genPos));
-  named(emit, mask, 'lex:gen_neg', log1p(genNeg));
-  named(emit, mask, 'lex:fin_pos', log1p(finPos));
-  named(emit, mask, 'lex:fin_neg', log1p(finNeg));
-  named(emit, mask, 'lex:dom_neg', log1p(domNeg));
-  named(emit, mask, 'lex:dom_pos', log1p(domPos));
-  named(emit, mask, 'lex:negated_pos', log1p(negatedPos));
-  named(emit, mask, 'lex:negated_neg', log1p(negatedNeg));
+  n = named(B, V, n, mask, N_GEN_POS, log1p(genPos));
+  n = named(B, V, n, mask, N_GEN_NEG, log1p(genNeg));
+  n = named(B, V, n, mask, N_FIN_POS, log1p(finPos));
+  n = named(B, V, n, mask, N_FIN_NEG, log1p(finNeg));
+  n = named(B, V, n, mask, N_DOM_NEG, log1p(domNeg));
+  n = named(B, V, n, mask, N_DOM_POS, log1p(domPos));
+  n = named(B, V, n, mask, N_NEGATED_POS, log1p(negatedPos));
+  n = named(B, V, n, mask, N_NEGATED_NEG, log1p(negatedNeg));
   const negMass = genNeg + finNeg + 2 * domNeg + negatedPos;
   const posMass = genPos + finPos + domPos + 0.5 * negatedNeg;
-  named(emit, mask, 'lex:balance', (negMass - posMass) / (1 + negMass + posMass));
-  named(emit, mask, 'lex:any_neg', negMass > 0 ? 1 : 0);
-  named(emit, mask, 'emo:pos', log1p(emoPos));
-  named(emit, mask, 'emo:neg', log1p(emoNeg));
-  named(emit, mask, 'punct:exclaim', log1p(exclaim));
-  named(emit, mask, 'punct:question', log1p(question));
-  named(emit, mask, len < 20 ? 'len:short' : len < 80 ? 'len:medium' : 'len:long', 1);
-  named(emit, mask, 'bias', 1);
+  n = named(B, V, n, mask, N_BALANCE, (negMass - posMass) / (1 + negMass + posMass));
+  n = named(B, V, n, mask, N_ANY_NEG, negMass > 0 ? 1 : 0);
+  n = named(B, V, n, mask, N_EMO_POS, log1p(emoPos));
+  n = named(B, V, n, mask, N_EMO_NEG, log1p(emoNeg));
+  n = named(B, V, n, mask, N_EXCLAIM, log1p(exclaim));
+  n = named(B, V, n, mask, N_QUESTION, log1p(question));
+  n = named(B, V, n, mask, len < 20 ? N_LEN_SHORT : len < 80 ? N_LEN_MEDIUM : N_LEN_LONG, 1);
+  n = named(B, V, n, mask, N_BIAS, 1);
+  features.length = n;
+  return features;
 }
 
 /**

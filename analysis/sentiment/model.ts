@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { SentimentLabel } from '../../lib/domain.js';
 import { DOMAIN_NEGATIVE, DOMAIN_POSITIVE, NEGATIONS } from './domain-lexicon.js';
 import {
+  collectFeatures,
   createLexicon,
-  extractFeatures,
   type FeatureInput,
   LEX_DOM_NEG,
   LEX_DOM_POS,
@@ -142,19 +142,20 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   const lex = buildLexicon(art.lexicon);
   const neg = art.negative;
   const posHead = art.positive;
-  let zNeg = 0;
-  let zPos = 0;
-  const emit = (bucket: number, v: number) => {
-    const k = bucket << 1;
-    zNeg += q[k]! * v;
-    zPos += q[k + 1]! * v;
-  };
   return {
     version: art.version,
     predict(input: FeatureInput): SentimentPrediction {
-      zNeg = 0;
-      zPos = 0;
-      extractFeatures(input, lex, mask, emit);
+      // Local accumulators over the feature buffer: no per-feature call or boxed double.
+      const f = collectFeatures(input, lex, mask);
+      const { buckets, values, length } = f;
+      let zNeg = 0;
+      let zPos = 0;
+      for (let i = 0; i < length; i++) {
+        const k = buckets[i]! << 1;
+        const v = values[i]!;
+        zNeg += q[k]! * v;
+        zPos += q[k + 1]! * v;
+      }
       zNeg *= scaleNeg;
       zPos *= scalePos;
       const len = input.normalized.length;

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { normalize } from '../../../../analysis/normalize.js';
-import { loadSentimentModel, type SentimentModel } from '../../../../analysis/sentiment/model.js';
+import { collectFeatures, extractFeatures } from '../../../../analysis/sentiment/features.js';
+import {
+  buildLexicon,
+  decodeWeights,
+  defaultModelPath,
+  loadSentimentModel,
+  type ModelArtifact,
+  type SentimentModel,
+  sigmoid,
+} from '../../../../analysis/sentiment/model.js';
 import { createTokenizer } from '../../../../analysis/tokenizer.js';
 
 describe('sentiment model (shipped model.json)', () => {
@@ -75,6 +84,37 @@ describe('sentiment model (shipped model.json)', () => {
     const angry = predict('今天去银行办业务[怒][怒]');
     const happy = predict('今天去银行办业务[哈哈][哈哈]');
     assert.ok(angry.score > happy.score, `${angry.score} vs ${happy.score}`);
+  });
+
+  it('scores exactly as the sum over the emitted features (buffer and callback paths agree)', () => {
+    const art = JSON.parse(readFileSync(defaultModelPath(), 'utf8')) as ModelArtifact;
+    const lex = buildLexicon(art.lexicon);
+    const size = 1 << art.bits;
+    const wNeg = decodeWeights(art.negative, size);
+    for (const text of [
+      '招商银行信用卡中心暴力催收,天天打电话骚扰我家人😡😡 #银行维权#',
+      '手機銀行又崩潰了,轉帳一直失敗,客服根本打不通!!',
+      '工行网点服务很好,不是很差,没有乱收费[哈哈]',
+      '好',
+      `${'建行信用卡被降额了,'.repeat(400)}太过分了`,
+    ]) {
+      const n = normalize(text);
+      const input = { normalized: n.text, tokens: tok.tokens(n.text), emoticons: n.emoticons };
+      const emitted: Array<[number, number]> = [];
+      extractFeatures(input, lex, size - 1, (b, v) => emitted.push([b, v]));
+      const f = collectFeatures(input, lex, size - 1);
+      assert.deepEqual(
+        Array.from({ length: f.length }, (_, i) => [f.buckets[i], f.values[i]]),
+        emitted,
+      );
+      assert.ok(emitted.length > 2);
+      // z from float weights differs from the int16 path by rounding only: same label side, close score.
+      let z = 0;
+      for (const [b, v] of emitted) z += wNeg[b]! * v;
+      const head = art.negative.short && n.text.length < art.negative.short.below ? art.negative.short : art.negative;
+      const expected = sigmoid(head.platt.a * z + head.platt.b);
+      assert.ok(Math.abs(model.predict(input).score - expected) < 1e-5, text.slice(0, 20));
+    }
   });
 
   it('ships a compact artifact', () => {
