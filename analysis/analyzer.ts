@@ -114,13 +114,15 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     return i;
   }
 
-  function filterTokens(segs: readonly string[], from = 0, to = segs.length): string[] {
-    const out: string[] = [];
+  /** Clause tokens, in a scratch array reused by every clause (the model only reads it during `predict`). */
+  const clauseTokens: string[] = [];
+  function filterTokens(segs: readonly string[], from: number, to: number): string[] {
+    clauseTokens.length = 0;
     for (let i = from; i < to; i++) {
       const tok = segs[i]!;
-      if (!info(tok).noise) out.push(tok);
+      if (!info(tok).noise) clauseTokens.push(tok);
     }
-    return out;
+    return clauseTokens;
   }
 
   const acc = new SimHashAccumulator();
@@ -128,6 +130,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   const kValues: number[] = [];
   const kSeen: TokenInfo[] = [];
   const kSeenTok: string[] = [];
+  const digestScratch: string[] = [];
 
   /**
    * One pass over the segments: tokens (noise removed), SimHash, and key terms (top tokens by
@@ -136,7 +139,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
    */
   function digestTokens(segs: readonly string[]): { tokens: string[]; simhash: string; keyTerms: string[] } {
     const gen = ++generation;
-    const tokens: string[] = [];
+    const tokens = digestScratch;
+    tokens.length = 0;
     acc.reset();
     kSeen.length = 0;
     kSeenTok.length = 0;
@@ -161,14 +165,16 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       let pos = kTerms.length;
       while (pos > 0 && kValues[pos - 1]! < v) pos--;
       if (pos >= KEY_TERMS) continue;
-      kTerms.splice(pos, 0, kSeenTok[k]!);
-      kValues.splice(pos, 0, v);
-      if (kTerms.length > KEY_TERMS) {
-        kTerms.pop();
-        kValues.pop();
+      // Insert at `pos` (at most KEY_TERMS entries kept), without splice's result array.
+      let last = kTerms.length < KEY_TERMS ? kTerms.length : KEY_TERMS - 1;
+      for (; last > pos; last--) {
+        kTerms[last] = kTerms[last - 1]!;
+        kValues[last] = kValues[last - 1]!;
       }
+      kTerms[pos] = kSeenTok[k]!;
+      kValues[pos] = v;
     }
-    return { tokens, simhash: acc.digest(), keyTerms: kTerms.slice() };
+    return { tokens: tokens.slice(), simhash: acc.digest(), keyTerms: kTerms.slice() };
   }
 
   interface Prepared {
@@ -221,7 +227,12 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     let score = model0.score;
     if (evidence.length > 0) score = 1 - (1 - score) * (evidence.length > 1 ? EVIDENCE_KEEP_2 : EVIDENCE_KEEP_1);
     const label: SentimentLabel = score >= negativeThreshold ? 'negative' : model0.label === 'negative' ? 'neutral' : model0.label;
-    const negativePhrases = evidence.length > 0 ? [...new Set([...model0.negativePhrases, ...evidence])] : model0.negativePhrases;
+    let negativePhrases = model0.negativePhrases;
+    if (evidence.length > 0) {
+      // Model phrases then evidence, first occurrences only.
+      negativePhrases = negativePhrases.slice();
+      for (const e of evidence) if (!negativePhrases.includes(e)) negativePhrases.push(e);
+    }
     const pred = { label, score, negativePhrases };
     let institutions = matcher.match(text, scan);
     let primary: string | undefined;
@@ -237,8 +248,11 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         while (from < segs.length && offsets[from + 1]! <= start) from++;
         let to = from;
         while (to < segs.length && offsets[to]! < end) to++;
-        const l = model.predict({ normalized: clause, tokens: filterTokens(segs, from, to), emoticons: [] }).label;
-        return l !== 'negative' && evidence.some((p) => clause.includes(p)) ? 'negative' : l;
+        const input = { normalized: clause, tokens: filterTokens(segs, from, to), emoticons: NO_SEGS };
+        const l = model.predictLabel ? model.predictLabel(input) : model.predict(input).label;
+        if (l === 'negative') return l;
+        for (let e = 0; e < evidence.length; e++) if (clause.includes(evidence[e]!)) return 'negative';
+        return l;
       };
       // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
       const targeted =

@@ -2,7 +2,7 @@ import type { Institution } from '../config/sections/watchlist.js';
 import type { InstitutionHit, SentimentLabel } from '../lib/domain.js';
 import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { normalize } from './normalize.js';
-import { clauseRanges } from './textutil.js';
+import { isClauseBreak } from './textutil.js';
 
 /** Scores one clause `text.slice(start, end)` of the post. */
 export type ClauseScorer = (clause: string, start: number, end: number) => SentimentLabel;
@@ -68,6 +68,12 @@ function branchAhead(text: string, pos: number): boolean {
     if (c === 0x884c || c === 0x90e8 || c === 0x5904) return true;
   }
   return false;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isAsciiAlnum(c: number): boolean {
@@ -239,14 +245,26 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
         else for (const id of current) add(id, label);
         segStart = -1;
       };
-      for (const [cs, ce] of clauseRanges(text)) {
-        const named: string[] = [];
+      // The clauses of clauseRanges(text), walked in place (no range tuples).
+      let clauseStart = 0;
+      for (let i = 0; i <= text.length; i++) {
+        if (i < text.length && !isClauseBreak(text.charCodeAt(i))) continue;
+        let cs = clauseStart;
+        let ce = i;
+        clauseStart = i + 1;
+        while (cs < ce && text.charCodeAt(cs) === 32) cs++;
+        while (ce > cs && text.charCodeAt(ce - 1) === 32) ce--;
+        if (ce <= cs) continue;
+        let named: string[] | undefined;
         while (si < found.length && found[si]!.start < ce) {
           const id = watchlist[found[si]!.inst]!.id;
-          if (found[si]!.start >= cs && !named.includes(id)) named.push(id);
+          if (found[si]!.start >= cs) {
+            if (!named) named = [id];
+            else if (!named.includes(id)) named.push(id);
+          }
           si++;
         }
-        if (named.length > 0 && (named.length !== current.length || named.some((id, i) => current[i] !== id))) {
+        if (named && !sameIds(named, current)) {
           flush();
           if (current.length === 0) for (const p of pending) for (const id of named) add(id, p);
           current = named;

@@ -384,11 +384,14 @@ export function negativePhrases(tokens: string[], lex: Lexicon): string[] {
       const neg = negated !== hitFlip;
       const isPos = (hitBits & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) !== 0;
       const isNeg = (hitBits & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) !== 0;
-      if (neg && isPos && !isNeg) out.push(negated ? negWord + tok : tok);
-      else if (!neg && isNeg && !isPos) out.push(tok);
+      // First occurrences in order (what [...new Set(out)] gave), without the set.
+      if (neg && isPos && !isNeg) {
+        const w = negated ? negWord + tok : tok;
+        if (!out.includes(w)) out.push(w);
+      } else if (!neg && isNeg && !isPos && !out.includes(tok)) out.push(tok);
     }
     if (scope > 0) scope--;
     if (scope === 0) flipped = false;
   }
-  return [...new Set(out)];
+  return out;
 }

@@ -56,6 +56,8 @@ export interface SentimentPrediction {
 export interface SentimentModel {
   readonly version: string;
   predict(input: FeatureInput): SentimentPrediction;
+  /** `predict(input).label` without the score object and negative phrases (per-clause targeting). */
+  predictLabel?(input: FeatureInput): SentimentLabel;
 }
 
 export function encodeWeights(w: Float64Array | Float32Array): { weights: string; scale: number } {
@@ -142,30 +144,37 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   const lex = buildLexicon(art.lexicon);
   const neg = art.negative;
   const posHead = art.positive;
+  /** Label of `input`; its calibrated P(negative) goes to `lastScore[0]` (typed scratch: no boxed double). */
+  const lastScore = new Float64Array(1);
+  const classify = (input: FeatureInput): SentimentLabel => {
+    // Local accumulators over the feature buffer: no per-feature call or boxed double.
+    const f = collectFeatures(input, lex, mask);
+    const { buckets, values, length } = f;
+    let zNeg = 0;
+    let zPos = 0;
+    for (let i = 0; i < length; i++) {
+      const k = buckets[i]! << 1;
+      const v = values[i]!;
+      zNeg += q[k]! * v;
+      zPos += q[k + 1]! * v;
+    }
+    zNeg *= scaleNeg;
+    zPos *= scalePos;
+    const len = input.normalized.length;
+    const n = neg.short && len < neg.short.below ? neg.short : neg;
+    const p = posHead.short && len < posHead.short.below ? posHead.short : posHead;
+    const score = sigmoid(n.platt.a * zNeg + n.platt.b);
+    const pPos = sigmoid(p.platt.a * zPos + p.platt.b);
+    lastScore[0] = score;
+    return score >= n.threshold ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
+  };
   return {
     version: art.version,
     predict(input: FeatureInput): SentimentPrediction {
-      // Local accumulators over the feature buffer: no per-feature call or boxed double.
-      const f = collectFeatures(input, lex, mask);
-      const { buckets, values, length } = f;
-      let zNeg = 0;
-      let zPos = 0;
-      for (let i = 0; i < length; i++) {
-        const k = buckets[i]! << 1;
-        const v = values[i]!;
-        zNeg += q[k]! * v;
-        zPos += q[k + 1]! * v;
-      }
-      zNeg *= scaleNeg;
-      zPos *= scalePos;
-      const len = input.normalized.length;
-      const n = neg.short && len < neg.short.below ? neg.short : neg;
-      const p = posHead.short && len < posHead.short.below ? posHead.short : posHead;
-      const score = sigmoid(n.platt.a * zNeg + n.platt.b);
-      const pPos = sigmoid(p.platt.a * zPos + p.platt.b);
-      const label: SentimentLabel = score >= n.threshold ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
-      return { label, score, negativePhrases: label === 'negative' ? negativePhrases(input.tokens, lex) : [] };
+      const label = classify(input);
+      return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? negativePhrases(input.tokens, lex) : [] };
     },
+    predictLabel: classify,
   };
 }
 
