@@ -240,6 +240,8 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       let offsets: Int32Array | undefined;
       const scorer = (clause: string, start: number, end: number): SentimentLabel => {
         if (start === 0 && end === text.length) return pred.label;
+        // A complaint phrase in the clause makes it negative whatever the model says: no prediction needed.
+        for (let e = 0; e < evidence.length; e++) if (clause.includes(evidence[e]!)) return 'negative';
         if (!offsets) {
           offsets = new Int32Array(segs.length + 1);
           for (let i = 0; i < segs.length; i++) offsets[i + 1] = offsets[i]! + segs[i]!.length;
@@ -249,10 +251,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         let to = from;
         while (to < segs.length && offsets[to]! < end) to++;
         const input = { normalized: clause, tokens: filterTokens(segs, from, to), emoticons: NO_SEGS };
-        const l = model.predictLabel ? model.predictLabel(input) : model.predict(input).label;
-        if (l === 'negative') return l;
-        for (let e = 0; e < evidence.length; e++) if (clause.includes(evidence[e]!)) return 'negative';
-        return l;
+        return model.predictLabel ? model.predictLabel(input) : model.predict(input).label;
       };
       // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
       const targeted =

@@ -240,6 +240,11 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       let segEnd = -1;
       const flush = (): void => {
         if (segStart < 0) return;
+        // Every institution of the segment is already a negative target: its label cannot change a result.
+        if (current.length > 0 && current.every((id) => (labels.get(id)?.neg ?? 0) > 0)) {
+          segStart = -1;
+          return;
+        }
         const label = scorer(text.slice(segStart, segEnd), segStart, segEnd);
         if (current.length === 0) pending.push(label);
         else for (const id of current) add(id, label);

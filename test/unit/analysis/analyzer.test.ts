@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createAnalyzer } from '../../../analysis/analyzer.js';
 import { analyzeText } from '../../../analysis/index.js';
 import { idCardCheckChar } from '../../../analysis/pii.js';
+import { loadSentimentModel, type SentimentModel } from '../../../analysis/sentiment/model.js';
 import { lexiconModel, mention, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -51,6 +52,36 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     assert.equal(a.primaryInstitution, 'icbc');
     assert.equal(a.institutions.find((h) => h.id === 'icbc')?.sentiment, 'negative');
     assert.notEqual(a.institutions.find((h) => h.id === 'cmb')?.sentiment, 'negative');
+  });
+
+  it('per-clause targeting on multi-bank posts: complaint-phrase clauses are negative without a model call', () => {
+    const shipped = loadSentimentModel();
+    const clauses: string[] = [];
+    const spy: SentimentModel = {
+      version: shipped.version,
+      predict: (input) => {
+        clauses.push(input.normalized);
+        return shipped.predict(input);
+      },
+    };
+    const spied = createAnalyzer(config, { model: spy });
+    const posts = [
+      '工商银行信用卡年费被扣了800元，说好首年免年费，客服不给退，招商银行就好多了，服务很好',
+      '建设银行理财经理误导销售，亏了12%，交通银行的经理很专业，风险讲得很清楚',
+      '農業銀行網點排隊兩個小時，櫃員態度很差，中國銀行的大堂經理很耐心',
+    ];
+    for (const text of posts) {
+      clauses.length = 0;
+      const a = spied.analyze(mention(text), at);
+      // Same analysis as with the model's label-only path (the shipped analyzer).
+      assert.deepEqual(a.institutions, analyzer.analyze(mention(text), at).institutions, text);
+      assert.equal(a.institutions[0]?.sentiment, 'negative', text);
+      assert.notEqual(a.institutions[1]?.sentiment, 'negative', text);
+      assert.equal(a.primaryInstitution, a.institutions[0]?.id);
+      // The whole post and the praise clause go through the model; the complaint clause does not.
+      assert.equal(clauses.length, 2, `${text}: ${clauses.join(' | ')}`);
+      assert.ok(clauses[1]?.startsWith(a.institutions[1]!.matched), clauses[1]);
+    }
   });
 
   it('counts an @handle as the addressed institution, and reads news titles', () => {

@@ -86,6 +86,38 @@ describe('analysis/institutions', () => {
     assert.deepEqual(matcher.targetSentiment('无关', [], scorer), { hits: [] });
   });
 
+  it('does not score a segment whose institutions are already negative targets (same result as scoring it)', () => {
+    // 工行 is negative in its first segment; the later segment about 工行 alone cannot change that.
+    const t = '工行柜员态度差，还乱收费，招行服务很好，工行的app又崩了，工行客服也不理人';
+    const scored: string[] = [];
+    const spy = (clause: string): SentimentLabel => {
+      scored.push(clause);
+      return scorer(clause);
+    };
+    const r = matcher.targetSentiment(t, matcher.match(t), spy);
+    assert.deepEqual(
+      r.hits.map((h) => [h.id, h.sentiment]),
+      [
+        ['icbc', 'negative'],
+        ['cmb', 'positive'],
+      ],
+    );
+    assert.equal(r.primary, 'icbc');
+    assert.deepEqual(scored, ['工行柜员态度差，还乱收费', '招行服务很好']);
+    // A segment about a negative and a not-yet-negative institution is still scored.
+    const t2 = '工行乱收费，工行和招行的客服都很差';
+    const scored2: string[] = [];
+    const r2 = matcher.targetSentiment(t2, matcher.match(t2), (c) => {
+      scored2.push(c);
+      return scorer(c);
+    });
+    assert.deepEqual(scored2, ['工行乱收费', '工行和招行的客服都很差']);
+    assert.deepEqual(
+      r2.hits.map((h) => h.sentiment),
+      ['negative', 'negative'],
+    );
+  });
+
   it('isRelevant filters feeds cheaply', () => {
     assert.equal(matcher.isRelevant('浦发银行信用卡'), true);
     assert.equal(matcher.isRelevant('今天股市大涨，券商板块领涨'), false);
