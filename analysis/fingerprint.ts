@@ -29,8 +29,12 @@ export function tokenWeight(token: string): number {
   return Math.min(token.length, 3);
 }
 
+/** Two lowercase hex digits of each byte value. */
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** `(n >>> 0).toString(16).padStart(8, '0')` from a byte table. */
 function hex8(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
+  return HEX2[(n >>> 24) & 0xff]! + HEX2[(n >>> 16) & 0xff]! + HEX2[(n >>> 8) & 0xff]! + HEX2[n & 0xff]!;
 }
 
 /**

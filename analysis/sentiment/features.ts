@@ -260,10 +260,18 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
   let scope = 0;
   let flipped = false;
   let degree = 1;
-  let prev = '';
+  // hashStr(SEED.bi, previous token): the bigram hash continues from it over the current token.
+  let prevBi = 0;
   for (let i = 0; i < nTok; i++) {
     const tok = tokens[i]!;
-    const uh = hashStr(SEED.uni, tok);
+    // Unigram hash and bigram-prefix hash of the token in one pass over its chars.
+    let uh = SEED.uni;
+    let bh = SEED.bi;
+    for (let k = 0; k < tok.length; k++) {
+      const c = tok.charCodeAt(k);
+      uh = Math.imul(uh ^ c, FNV_PRIME);
+      bh = Math.imul(bh ^ c, FNV_PRIME);
+    }
     const nextDegree = lookup(lex, tok, uh);
     const b = hitBits;
     if (b === LEX_NEGATION) {
@@ -296,10 +304,10 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
     }
     degree = nextDegree;
     if (i > 0) {
-      B[n] = (hashStr(hashStr(SEED.bi, prev), tok) >>> 0) & mask;
+      B[n] = (hashStr(prevBi, tok) >>> 0) & mask;
       V[n++] = tokScale;
     }
-    prev = tok;
+    prevBi = bh;
   }
 
   // Character bigrams and trigrams over runs of CJK / alphanumeric characters.
