@@ -101,14 +101,56 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   const tokenInfo = new Map<string, TokenInfo>();
   let generation = 0;
 
-  function info(tok: string): TokenInfo {
-    let i = tokenInfo.get(tok);
-    if (i) return i;
+  // One- and two-code-unit tokens (most of jieba's output) are memoized by their char codes: an array
+  // read, or an integer-keyed open-addressing table, instead of hashing the string in a Map.
+  const byChar: Array<TokenInfo | undefined> = new Array(0x10000).fill(undefined);
+  const PAIR_SLOTS = 1 << 15;
+  const pairKeys = new Int32Array(PAIR_SLOTS);
+  const pairInfo: Array<TokenInfo | undefined> = new Array(PAIR_SLOTS).fill(undefined);
+  let pairCount = 0;
+
+  function makeInfo(tok: string): TokenInfo {
     const c = tok.charCodeAt(0);
     const cls = termClass.get(c < 128 ? tok.toLowerCase() : tok);
     const excluded = tok.length < 2 || cls === 0 || (c < 128 && isNumeric(tok));
     const [hi, lo] = tokenHash(tok);
-    i = { noise: noise(tok), gain: excluded ? 0 : tok.length >= 3 ? 3 : 2, boost: cls === 1 ? 6 : 0, hi, lo, weight: tokenWeight(tok), gen: 0, score: 0 };
+    return { noise: noise(tok), gain: excluded ? 0 : tok.length >= 3 ? 3 : 2, boost: cls === 1 ? 6 : 0, hi, lo, weight: tokenWeight(tok), gen: 0, score: 0 };
+  }
+
+  function info(tok: string): TokenInfo {
+    const len = tok.length;
+    if (len === 1) {
+      const c = tok.charCodeAt(0);
+      let one = byChar[c];
+      if (one === undefined) {
+        one = makeInfo(tok);
+        byChar[c] = one;
+      }
+      return one;
+    }
+    if (len === 2) {
+      const key = (tok.charCodeAt(0) << 16) | tok.charCodeAt(1);
+      let slot = Math.imul(key, 0x9e3779b1) >>> 17;
+      for (;;) {
+        const hit = pairInfo[slot];
+        if (hit === undefined) break;
+        if (pairKeys[slot] === key) return hit;
+        slot = (slot + 1) & (PAIR_SLOTS - 1);
+      }
+      if (pairCount >= PAIR_SLOTS >> 1) {
+        pairInfo.fill(undefined);
+        pairCount = 0;
+        return info(tok);
+      }
+      const made = makeInfo(tok);
+      pairKeys[slot] = key;
+      pairInfo[slot] = made;
+      pairCount++;
+      return made;
+    }
+    let i = tokenInfo.get(tok);
+    if (i) return i;
+    i = makeInfo(tok);
     if (tokenInfo.size >= TOKEN_MEMO) tokenInfo.clear();
     tokenInfo.set(tok, i);
     return i;
