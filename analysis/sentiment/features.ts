@@ -262,6 +262,12 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
   let degree = 1;
   // hashStr(SEED.bi, previous token): the bigram hash continues from it over the current token.
   let prevBi = 0;
+  let negWord = -1;
+  if (phraseTok.length < nTok) {
+    phraseTok = new Int32Array(nTok * 2);
+    phraseNeg = new Int32Array(nTok * 2);
+  }
+  nPhrases = 0;
   for (let i = 0; i < nTok; i++) {
     const tok = tokens[i]!;
     // Unigram hash and bigram-prefix hash of the token in one pass over its chars.
@@ -277,6 +283,7 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
     if (b === LEX_NEGATION) {
       flipped = scope > 0 ? !flipped : true;
       scope = NEGATION_WINDOW;
+      negWord = i;
       B[n] = (uh >>> 0) & mask;
       V[n++] = tokScale;
     } else {
@@ -286,6 +293,16 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
       if (b !== 0) {
         const neg = negated !== hitFlip;
         const w = degree * hitDegree;
+        // Negative phrases (as `negativePhrases` finds them), recorded for `lastNegativePhrases`.
+        const isPos = (b & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) !== 0;
+        const isNeg = (b & (LEX_GEN_NEG | LEX_FIN_NEG | LEX_DOM_NEG)) !== 0;
+        if (neg && isPos && !isNeg) {
+          phraseTok[nPhrases] = i;
+          phraseNeg[nPhrases++] = negated ? negWord : -1;
+        } else if (!neg && isNeg && !isPos) {
+          phraseTok[nPhrases] = i;
+          phraseNeg[nPhrases++] = -1;
+        }
         if (neg) {
           // A negated positive word reads as negative ("不满意"), a negated negative one as weakly positive.
           if (b & (LEX_GEN_POS | LEX_FIN_POS | LEX_DOM_POS)) negatedPos += w;
@@ -368,6 +385,27 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
   n = named(B, V, n, mask, N_BIAS, 1);
   features.length = n;
   return features;
+}
+
+// Negative phrases of the latest `collectFeatures` call: token index, and the index of the negation
+// word before it (-1 when not negated).
+let phraseTok = new Int32Array(256);
+let phraseNeg = new Int32Array(256);
+let nPhrases = 0;
+
+/**
+ * `negativePhrases(tokens, lex)` for the `tokens` of the latest {@link collectFeatures} call (same
+ * lexicon), from what that call recorded: no second lexicon pass.
+ */
+export function lastNegativePhrases(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < nPhrases; k++) {
+    const tok = tokens[phraseTok[k]!]!;
+    const nw = phraseNeg[k]!;
+    const w = nw >= 0 ? tokens[nw]! + tok : tok;
+    if (!out.includes(w)) out.push(w);
+  }
+  return out;
 }
 
 /**

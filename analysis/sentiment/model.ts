@@ -14,8 +14,8 @@ import {
   LEX_GEN_POS,
   LEX_NEGATION,
   type Lexicon,
+  lastNegativePhrases,
   lexiconEntry,
-  negativePhrases,
 } from './features.js';
 
 /** One logistic head: hashed weights (int16, scaled) and Platt calibration σ(a·z + b). */
@@ -172,7 +172,7 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
     version: art.version,
     predict(input: FeatureInput): SentimentPrediction {
       const label = classify(input);
-      return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? negativePhrases(input.tokens, lex) : [] };
+      return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? lastNegativePhrases(input.tokens) : [] };
     },
     predictLabel: classify,
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { normalize } from '../../../../analysis/normalize.js';
-import { collectFeatures, extractFeatures } from '../../../../analysis/sentiment/features.js';
+import { collectFeatures, extractFeatures, lastNegativePhrases, negativePhrases } from '../../../../analysis/sentiment/features.js';
 import {
   buildLexicon,
   decodeWeights,
@@ -96,6 +96,7 @@ describe('sentiment model (shipped model.json)', () => {
       '手機銀行又崩潰了,轉帳一直失敗,客服根本打不通!!',
       '工行网点服务很好,不是很差,没有乱收费[哈哈]',
       '好',
+      '不是很满意，没有不好，服务差，态度差，不满意，不会不管，太差劲了，非常失望',
       `${'建行信用卡被降额了,'.repeat(400)}太过分了`,
     ]) {
       const n = normalize(text);
@@ -103,6 +104,7 @@ describe('sentiment model (shipped model.json)', () => {
       const emitted: Array<[number, number]> = [];
       extractFeatures(input, lex, size - 1, (b, v) => emitted.push([b, v]));
       const f = collectFeatures(input, lex, size - 1);
+      assert.deepEqual(lastNegativePhrases(input.tokens), negativePhrases(input.tokens, lex));
       assert.deepEqual(
         Array.from({ length: f.length }, (_, i) => [f.buckets[i], f.values[i]]),
         emitted,
