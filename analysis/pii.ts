@@ -112,6 +112,20 @@ function classifyRun(run: string): { kind: Kind; masked: string } | undefined {
 /** Masks PII in `text`; counts what was found. */
 export function maskPii(text: string): MaskResult {
   const found: PiiCounts = { phone: 0, idCard: 0, bankCard: 0, email: 0 };
+  // Most posts have neither 11 digits (ASCII or full-width) nor an @ (ASCII or full-width): nothing to
+  // fold or scan then.
+  let pre = 0;
+  let at = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) {
+      if (++pre >= 11) break;
+    } else if (c === 64 || c === 0xff20) {
+      at = true;
+      break;
+    }
+  }
+  if (pre < 11 && !at) return { text, found };
   const scan = foldWidth(text);
   const edits: Array<[number, number, string]> = [];
   // Every PII number has at least 11 digits: skip the scan for texts with fewer.

@@ -42,6 +42,16 @@ describe('analysis/pii', () => {
     assert.equal(maskPii('请拨+86 138-1234-5678').text, '请拨+86 138****5678');
     assert.equal(maskPii('手机：１３９１２３４５６７８').text, '手机：139****5678');
     assert.equal(maskPii('号码 159 1234 5678 打不通').found.phone, 1);
+    // Mixed ASCII and full-width digits count together toward the 11 a PII number needs.
+    assert.equal(maskPii('手机：１３９1234５６７８').text, '手机：139****5678');
+  });
+
+  it('masks e-mails written with a full-width ＠ and leaves short digit runs without @ untouched', () => {
+    const r = maskPii('联系zhangsan＠example.com，退款1380元，工号12345');
+    assert.equal(r.text, '联系z***@example.com，退款1380元，工号12345');
+    assert.equal(r.found.email, 1);
+    const plain = '年费扣了300元，客服电话95588，还没退';
+    assert.equal(maskPii(plain).text, plain);
   });
 
   it('masks valid ID and card numbers, keeps first 6 + last 4 of IDs and the last 4 of cards', () => {
