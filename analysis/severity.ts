@@ -65,8 +65,21 @@ const CROWD_RE = /(?:多|上百|数百|几百|上千|数千|几千|几十|数十
 // Optional currency prefix, a number (Arabic with thousands separators, or Chinese numerals), an
 // optional multiplier and an optional unit. Accepted only with a currency sign, 元/块, or a multiplier
 // after a money verb (亏了3万).
+// Sticky: tried only at the code units a match can start with (AMOUNT_START), which finds the same
+// matches as a global search without the engine attempting the pattern at every position.
 const AMOUNT_RE =
-  /(¥|￥|RMB|人民币)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)\s*(万|千|亿|w|k)?\s*(元|块|人民币)?/g;
+  /(¥|￥|RMB|人民币)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)\s*(万|千|亿|w|k)?\s*(元|块|人民币)?/y;
+/** 1 for the code units AMOUNT_RE can match first: a currency's first char, white space, a digit or numeral. */
+const AMOUNT_START = new Uint8Array(0x10000);
+const AMOUNT_NEXT = new Uint8Array(0x10000);
+{
+  const first = /^(?:[¥￥R人]|\s|[\d零〇一二两三四五六七八九十百千万亿])$/;
+  for (let c = 0; c < 0x10000; c++) if (first.test(String.fromCharCode(c))) AMOUNT_START[c] = 1;
+  for (const ch of '零〇一二两三四五六七八九十百千万亿') AMOUNT_START[ch.charCodeAt(0)] = 2;
+  // After a numeral run, the code units that may continue a match: white space, w, k, 元, 块, 人(民币).
+  const cont = /^(?:\s|[wk元块人])$/;
+  for (let c = 0; c < 0x10000; c++) if (cont.test(String.fromCharCode(c))) AMOUNT_NEXT[c] = 1;
+}
 const MONEY_VERB_RE = /(?:亏|损失|扣|欠|骗|刷|借|贷|存|取|转|赔|罚|投|买|还|花|套|额度|本金|收益)[了走掉款入出给回到去过]?[^\d，。,]{0,2}$/;
 const MULT: Record<string, number> = { 万: 1e4, w: 1e4, 千: 1e3, k: 1e3, 亿: 1e8 };
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -113,13 +126,34 @@ const AMOUNT_HINT_RE = /[\d零〇一二两三四五六七八九十百千万亿]\
 export function largestAmount(text: string): number | undefined {
   if (!AMOUNT_HINT_RE.test(text)) return undefined;
   let best: number | undefined;
-  AMOUNT_RE.lastIndex = 0;
-  for (let m = AMOUNT_RE.exec(text); m !== null; m = AMOUNT_RE.exec(text)) {
-    const [whole, currency, numText, multText, unit] = m;
-    if (whole.length === 0) {
-      AMOUNT_RE.lastIndex++;
+  for (let pos = 0; pos < text.length; ) {
+    const kind = AMOUNT_START[text.charCodeAt(pos)]!;
+    if (kind === 0) {
+      pos++;
       continue;
     }
+    if (kind === 2) {
+      // A Chinese-numeral run (一 of 一直, 两 of 两个) followed by nothing that can extend the match is a
+      // whole match without currency, multiplier or unit: never an amount, so no regex call.
+      let end = pos + 1;
+      while (end < text.length && AMOUNT_START[text.charCodeAt(end)] === 2) end++;
+      if (end === text.length || AMOUNT_NEXT[text.charCodeAt(end)] === 0) {
+        pos = end;
+        continue;
+      }
+    }
+    AMOUNT_RE.lastIndex = pos;
+    const m = AMOUNT_RE.exec(text);
+    if (m === null) {
+      pos++;
+      continue;
+    }
+    const [whole, currency, numText, multText, unit] = m;
+    if (whole.length === 0) {
+      pos++;
+      continue;
+    }
+    pos += whole.length;
     if (!currency && !unit) {
       if (!multText) continue;
       if (!MONEY_VERB_RE.test(text.slice(Math.max(0, m.index - 6), m.index))) continue;

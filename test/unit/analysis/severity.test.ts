@@ -22,6 +22,12 @@ describe('analysis/severity', () => {
     assert.equal(largestAmount('博主有3万粉丝，十万火急'), undefined);
     assert.equal(largestAmount('排队2小时，等了30分钟'), undefined);
     assert.equal(largestAmount('￥ 12,000.50 和 680元'), 12000.5);
+    // Numeral runs inside words (一直, 十个) are skipped; a run followed by a space or a unit is still read.
+    assert.equal(largestAmount('一直说十个工作日，结果扣了两千 元'), 2000);
+    assert.equal(largestAmount('一直说十个工作日，结果扣了两千'), undefined);
+    assert.equal(largestAmount('两三天了，损失三 万'), 30000);
+    assert.equal(largestAmount('一万五千块'), 15000);
+    assert.equal(largestAmount('五百人民币'), 500);
   });
 
   it('detects regulators, collective action, run rumours and reach', () => {
