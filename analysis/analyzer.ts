@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
 import { type AcMatches, SharedDictionary } from './ahocorasick.js';
 import { SimHashAccumulator, tokenHash, tokenWeight } from './fingerprint.js';
-import { createInstitutionMatcher, type InstitutionMatcher } from './institutions.js';
+import { createInstitutionMatcher, type InstitutionMatcher, withSentiment } from './institutions.js';
 import { type Normalized, normalize } from './normalize.js';
 import { maskPii } from './pii.js';
 import { loadSentimentModel, type SentimentModel, type SentimentPrediction } from './sentiment/model.js';
@@ -298,7 +298,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
       const targeted =
         institutions.length > 1 && evidence.length === 0 && model0.score < CONFIDENTLY_NOT_NEGATIVE
-          ? { hits: institutions.map((h) => ({ ...h, sentiment: pred.label })), primary: institutions[0]!.id }
+          ? { hits: institutions.map((h) => withSentiment(h, pred.label)), primary: institutions[0]!.id }
           : matcher.targetSentiment(text, institutions, scorer, scan);
       institutions = targeted.hits;
       primary = targeted.primary;
@@ -308,7 +308,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       for (const handle of n.mentions) {
         for (const h of matcher.match(handle)) {
           if (institutions.some((x) => x.id === h.id)) continue;
-          institutions = [...institutions, { ...h, sentiment: pred.label }];
+          institutions = [...institutions, withSentiment(h, pred.label)];
         }
       }
       primary = (institutions.find((h) => h.sentiment === 'negative') ?? institutions[0])?.id;

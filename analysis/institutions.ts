@@ -70,6 +70,20 @@ function branchAhead(text: string, pos: number): boolean {
   return false;
 }
 
+/**
+ * `{ ...h, sentiment }` without the object spread (slow in V8) for the hits `match` makes: id, name,
+ * matched, then branch and/or product line. Anything else (a sentiment already there, both optional
+ * fields, which `match` may add in either order) takes the spread, so keys keep their order.
+ */
+export function withSentiment(h: InstitutionHit, sentiment: SentimentLabel): InstitutionHit {
+  if (h.sentiment !== undefined || (h.branch !== undefined && h.productLine !== undefined)) return { ...h, sentiment };
+  const out: InstitutionHit = { id: h.id, name: h.name, matched: h.matched };
+  if (h.branch !== undefined) out.branch = h.branch;
+  if (h.productLine !== undefined) out.productLine = h.productLine;
+  out.sentiment = sentiment;
+  return out;
+}
+
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -169,7 +183,10 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     return out;
   }
 
-  function details(text: string, span: InstitutionSpan): { branch?: string; productLine?: string } {
+  /** Branch and product line right after (or inside) a span, into `dBranch` / `dProduct` (no result object). */
+  let dBranch: string | undefined;
+  let dProduct: string | undefined;
+  function details(text: string, span: InstitutionSpan): void {
     const matched = text.slice(span.start, span.end);
     let productLine: string | undefined;
     for (const [word, line] of ALIAS_PRODUCT) {
@@ -196,7 +213,8 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
         }
       }
     }
-    return { ...(branch ? { branch } : {}), ...(productLine ? { productLine } : {}) };
+    dBranch = branch || undefined;
+    dProduct = productLine || undefined;
   }
 
   function match(text: string, matches?: AcMatches): InstitutionHit[] {
@@ -205,14 +223,17 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     const byInst = new Map<number, InstitutionHit>();
     for (const s of found) {
       const existing = byInst.get(s.inst);
-      const d = details(text, s);
+      details(text, s);
       if (existing) {
-        if (!existing.branch && d.branch) existing.branch = d.branch;
-        if (!existing.productLine && d.productLine) existing.productLine = d.productLine;
+        if (!existing.branch && dBranch) existing.branch = dBranch;
+        if (!existing.productLine && dProduct) existing.productLine = dProduct;
         continue;
       }
       const inst = watchlist[s.inst]!;
-      byInst.set(s.inst, { id: inst.id, name: inst.name, matched: text.slice(s.start, s.end), ...d });
+      const hit: InstitutionHit = { id: inst.id, name: inst.name, matched: text.slice(s.start, s.end) };
+      if (dBranch) hit.branch = dBranch;
+      if (dProduct) hit.productLine = dProduct;
+      byInst.set(s.inst, hit);
     }
     return [...byInst.values()];
   }
@@ -282,7 +303,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     const out = hits.map((h): InstitutionHit => {
       const l = labels.get(h.id);
       const sentiment: SentimentLabel = l && l.neg > 0 ? 'negative' : l && l.pos > 0 ? 'positive' : 'neutral';
-      return { ...h, sentiment };
+      return withSentiment(h, sentiment);
     });
     const primary = (out.find((h) => h.sentiment === 'negative') ?? out[0])?.id;
     return primary ? { hits: out, primary } : { hits: out };

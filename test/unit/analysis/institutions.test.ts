@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createInstitutionMatcher } from '../../../analysis/institutions.js';
+import { createInstitutionMatcher, withSentiment } from '../../../analysis/institutions.js';
 import type { SentimentLabel } from '../../../lib/domain.js';
 import { lexiconModel, testConfig } from './helpers.js';
 
@@ -124,5 +124,24 @@ describe('analysis/institutions', () => {
     assert.equal(matcher.isRelevant('招商局港口'), false);
     assert.equal(matcher.isRelevant('中國銀行的櫃員'), true, 'raw traditional text from a feed');
     assert.equal(matcher.isRelevant('ＩＣＢＣ又崩了'), true, 'full-width');
+  });
+
+  it('adds a sentiment to a hit as `{ ...hit, sentiment }` would, keys in the same order', () => {
+    const cases = [
+      { id: 'icbc', name: '工商银行', matched: '工行' },
+      { id: 'cmb', name: '招商银行', matched: '招行', productLine: '信用卡' },
+      { id: 'ccb', name: '建设银行', matched: '建行', branch: '深圳分行' },
+      { id: 'ccb', name: '建设银行', matched: '建行', productLine: '理财', branch: '深圳分行' },
+      { id: 'boc', name: '中国银行', matched: '中行', sentiment: 'positive' as const, branch: '北京朝阳支行' },
+    ];
+    for (const h of cases) {
+      const got = withSentiment(h, 'negative');
+      assert.deepEqual(got, { ...h, sentiment: 'negative' });
+      assert.equal(JSON.stringify(got), JSON.stringify({ ...h, sentiment: 'negative' }));
+      assert.notEqual(got, h);
+      assert.notEqual((h as { sentiment?: string }).sentiment, 'negative', 'the input hit is not changed');
+    }
+    const [hit] = matcher.match('建设银行深圳分行的信用卡年费');
+    assert.equal(JSON.stringify(withSentiment(hit!, 'neutral')), JSON.stringify({ ...hit!, sentiment: 'neutral' }));
   });
 });
