@@ -79,10 +79,38 @@ function foldWidth(text: string): string {
 }
 
 // A run of digits with single spaces/dashes between groups, an optional +86/86 prefix and a trailing X.
-const NUMBER_RUN_RE = /(?<![\dA-Za-z])(?:\+?86[\s-]?)?\d(?:[\s-]?\d)*[Xx]?(?![\dA-Za-z])/g;
+// Sticky: tried only where a run of its characters long enough for PII starts (see maskPii).
+const NUMBER_RUN_RE = /(?<![\dA-Za-z])(?:\+?86[\s-]?)?\d(?:[\s-]?\d)*[Xx]?(?![\dA-Za-z])/y;
+/** 1 for the code units a NUMBER_RUN_RE match is made of (digits, +, -, X, x, white space); 2 for those it starts with (digits, +). */
+const RUN_CHAR = new Uint8Array(0x10000);
+{
+  const ws = /^\s$/;
+  for (let c = 0; c < 0x10000; c++) if (ws.test(String.fromCharCode(c))) RUN_CHAR[c] = 1;
+  for (const ch of '-Xx') RUN_CHAR[ch.charCodeAt(0)] = 1;
+  for (const ch of '+0123456789') RUN_CHAR[ch.charCodeAt(0)] = 2;
+}
 const EMAIL_RE = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
 
 type Kind = keyof PiiCounts;
+
+/**
+ * True when some @ has a local-part character before it and a domain character after it, which every
+ * EMAIL_RE match needs: `转发@招行客服` handles then skip the regex (it would try every position).
+ */
+function emailPossible(scan: string): boolean {
+  for (let at = scan.indexOf('@'); at !== -1; at = scan.indexOf('@', at + 1)) {
+    if (at === 0 || at + 1 >= scan.length) continue;
+    const b = scan.charCodeAt(at - 1);
+    const a = scan.charCodeAt(at + 1);
+    const localOk = isAsciiAlnum(b) || b === 46 || b === 95 || b === 37 || b === 43 || b === 45;
+    if (localOk && (isAsciiAlnum(a) || a === 45)) return true;
+  }
+  return false;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /** Classifies a digit string (separators removed). Returns the masked form or undefined. */
 function classify(digits: string, prefix: string): { kind: Kind; masked: string } | undefined {
@@ -135,9 +163,27 @@ export function maskPii(text: string): MaskResult {
     if (c >= 48 && c <= 57) digits++;
   }
   if (digits >= 11) {
-    NUMBER_RUN_RE.lastIndex = 0;
-    for (let m = NUMBER_RUN_RE.exec(scan); m !== null; m = NUMBER_RUN_RE.exec(scan)) {
+    // Same matches as a global search: a match starts with a digit or +, and lies within a span of
+    // RUN_CHAR code units, so a span shorter than 11 holds only matches too short to be PII.
+    for (let pos = 0; pos < scan.length; ) {
+      if (RUN_CHAR[scan.charCodeAt(pos)] !== 2) {
+        pos++;
+        continue;
+      }
+      let q = pos + 1;
+      while (q < scan.length && RUN_CHAR[scan.charCodeAt(q)] !== 0) q++;
+      if (q - pos < 11) {
+        pos = q;
+        continue;
+      }
+      NUMBER_RUN_RE.lastIndex = pos;
+      const m = NUMBER_RUN_RE.exec(scan);
+      if (m === null) {
+        pos++;
+        continue;
+      }
       const run = m[0];
+      pos += run.length;
       if (run.length < 11) continue;
       const res = classifyRun(run);
       if (res === undefined && /\s/.test(run)) {
@@ -158,7 +204,7 @@ export function maskPii(text: string): MaskResult {
       edits.push([m.index, m.index + run.length, res.masked]);
     }
   }
-  if (scan.indexOf('@') !== -1) {
+  if (emailPossible(scan)) {
     EMAIL_RE.lastIndex = 0;
     for (let m = EMAIL_RE.exec(scan); m !== null; m = EMAIL_RE.exec(scan)) {
       found.email++;

@@ -50,6 +50,9 @@ describe('analysis/pii', () => {
     const r = maskPii('联系zhangsan＠example.com，退款1380元，工号12345');
     assert.equal(r.text, '联系z***@example.com，退款1380元，工号12345');
     assert.equal(r.found.email, 1);
+    const handles = '转发扩散@民生银行客服 @招行客服，邮箱 a@b 不全，联系 test@ 也不算';
+    assert.deepEqual(maskPii(handles), { text: handles, found: { phone: 0, idCard: 0, bankCard: 0, email: 0 } });
+    assert.equal(maskPii('@招行 邮件发到li.si-2@mail.cmb.com了').text, '@招行 邮件发到l***@mail.cmb.com了');
     const plain = '年费扣了300元，客服电话95588，还没退';
     assert.equal(maskPii(plain).text, plain);
   });
