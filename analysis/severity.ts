@@ -76,6 +76,7 @@ const AMOUNT_NEXT = new Uint8Array(0x10000);
   const first = /^(?:[¥￥R人]|\s|[\d零〇一二两三四五六七八九十百千万亿])$/;
   for (let c = 0; c < 0x10000; c++) if (first.test(String.fromCharCode(c))) AMOUNT_START[c] = 1;
   for (const ch of '零〇一二两三四五六七八九十百千万亿') AMOUNT_START[ch.charCodeAt(0)] = 2;
+  for (const ch of '0123456789') AMOUNT_START[ch.charCodeAt(0)] = 3;
   // After a numeral run, the code units that may continue a match: white space, w, k, 元, 块, 人(民币).
   const cont = /^(?:\s|[wk元块人])$/;
   for (let c = 0; c < 0x10000; c++) if (cont.test(String.fromCharCode(c))) AMOUNT_NEXT[c] = 1;
@@ -138,6 +139,19 @@ export function largestAmount(text: string): number | undefined {
       let end = pos + 1;
       while (end < text.length && AMOUNT_START[text.charCodeAt(end)] === 2) end++;
       if (end === text.length || AMOUNT_NEXT[text.charCodeAt(end)] === 0) {
+        pos = end;
+        continue;
+      }
+    } else if (kind === 3) {
+      // Likewise a run of digits, commas and points (13 of 13%, 2025.11) that is not followed by a
+      // space, multiplier or unit: every match starting inside it ends inside it, bare.
+      let end = pos + 1;
+      for (; end < text.length; end++) {
+        const c = text.charCodeAt(end);
+        if (!((c >= 48 && c <= 57) || c === 44 || c === 46)) break;
+      }
+      const next = end < text.length ? text.charCodeAt(end) : -1;
+      if (next === -1 || (AMOUNT_NEXT[next] === 0 && next !== 0x4e07 && next !== 0x5343 && next !== 0x4ebf)) {
         pos = end;
         continue;
       }

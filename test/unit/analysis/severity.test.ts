@@ -28,6 +28,12 @@ describe('analysis/severity', () => {
     assert.equal(largestAmount('两三天了，损失三 万'), 30000);
     assert.equal(largestAmount('一万五千块'), 15000);
     assert.equal(largestAmount('五百人民币'), 500);
+    // Digit runs without a unit (13%, 2025.11.22, 1,00) are skipped; with one right after they count.
+    assert.equal(largestAmount('亏了13%，2025.11.22到期'), undefined);
+    assert.equal(largestAmount('1,00元'), undefined, '1 is bare and 00元 is zero');
+    assert.equal(largestAmount('1.2.3元'), 3);
+    assert.equal(largestAmount('借了5万，利息1,200元'), 50000);
+    assert.equal(largestAmount('欠了3w'), 30000);
   });
 
   it('detects regulators, collective action, run rumours and reach', () => {
