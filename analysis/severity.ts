@@ -120,6 +120,19 @@ export function parseChineseNumber(s: string): number | undefined {
   return total + section + tail;
 }
 
+/** First chars of CROWD_RE's nouns (受害者 客户 储户 投资者 持卡人 用户 借款人 业主). */
+const CROWD_NOUN_START = new Set([...'受客储投持用借业'].map((c) => c.charCodeAt(0)));
+
+/** True when some 名/位/个 is followed by the first char of a CROWD_RE noun, which every match needs. */
+function crowdPossible(text: string): boolean {
+  for (let i = 0; i + 1 < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // 名 位 个
+    if ((c === 0x540d || c === 0x4f4d || c === 0x4e2a) && CROWD_NOUN_START.has(text.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
 /** Largest money amount in yuan, or undefined. */
 // A unit or currency right after / before a digit or Chinese numeral; otherwise there is no amount.
 const AMOUNT_HINT_RE = /[\d零〇一二两三四五六七八九十百千万亿]\s*(?:[元块万千亿wk])|[¥￥]|RMB|人民币/;
@@ -219,7 +232,7 @@ export function createSeverityScanner(shared: SharedDictionary = new SharedDicti
           } else if (!isNegated(text, start)) runRumour = true;
         }
       }
-      if (!collectiveAction && (text.includes('名') || text.includes('位') || text.includes('个')) && CROWD_RE.test(text)) collectiveAction = true;
+      if (!collectiveAction && crowdPossible(text) && CROWD_RE.test(text)) collectiveAction = true;
       const amount = largestAmount(text);
       const reach = (mention?.author.followers ?? 0) + (mention?.metrics?.reposts ?? 0) + (mention?.metrics?.comments ?? 0);
       const signals: SeveritySignals = {

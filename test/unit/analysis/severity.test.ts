@@ -56,6 +56,11 @@ describe('analysis/severity', () => {
     assert.equal(s.amount, undefined);
     assert.equal(s.reach, 0);
     assert.equal(scanner.scan('30多名储户联名写信').collectiveAction, true);
+    // Crowd counts: a number, 名/位/个, then the people; 一个客户 or 个人用户 alone is not a crowd.
+    assert.equal(scanner.scan('几十位持卡人都被扣了年费').collectiveAction, true);
+    assert.equal(scanner.scan('上千个用户登录不上').collectiveAction, true);
+    assert.equal(scanner.scan('我一个客户经理朋友说的').collectiveAction, false);
+    assert.equal(scanner.scan('名下的卡，个人用户也能办').collectiveAction, false);
     assert.equal(scanner.scan('央行降准0.5个百分点').regulators[0], '中国人民银行');
   });
 });
