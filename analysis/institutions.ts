@@ -220,9 +220,12 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
   function match(text: string, matches?: AcMatches): InstitutionHit[] {
     const found = spans(text, matches);
     if (found.length === 0) return [];
-    const byInst = new Map<number, InstitutionHit>();
+    // Hits in first-seen order, one per institution (a post names a handful at most: a linear search).
+    const hits: InstitutionHit[] = [];
+    const hitInst: number[] = [];
     for (const s of found) {
-      const existing = byInst.get(s.inst);
+      const at = hitInst.indexOf(s.inst);
+      const existing = at === -1 ? undefined : hits[at];
       details(text, s);
       if (existing) {
         if (!existing.branch && dBranch) existing.branch = dBranch;
@@ -233,9 +236,10 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       const hit: InstitutionHit = { id: inst.id, name: inst.name, matched: text.slice(s.start, s.end) };
       if (dBranch) hit.branch = dBranch;
       if (dProduct) hit.productLine = dProduct;
-      byInst.set(s.inst, hit);
+      hits.push(hit);
+      hitInst.push(s.inst);
     }
-    return [...byInst.values()];
+    return hits;
   }
 
   function targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer, matches?: AcMatches): { hits: InstitutionHit[]; primary?: string } {
