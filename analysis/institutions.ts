@@ -244,10 +244,19 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
 
   function targetSentiment(text: string, hits: InstitutionHit[], scorer: ClauseScorer, matches?: AcMatches): { hits: InstitutionHit[]; primary?: string } {
     if (hits.length === 0) return { hits: [] };
-    const labels = new Map<string, { neg: number; pos: number }>();
+    // Per-institution clause counts: parallel arrays (a handful of ids) instead of a Map of objects.
+    const labelIds: string[] = [];
+    const negs: number[] = [];
+    const poss: number[] = [];
+    const negOf = (id: string): number => {
+      const at = labelIds.indexOf(id);
+      return at === -1 ? 0 : negs[at]!;
+    };
     if (hits.length === 1) {
       const label = scorer(text, 0, text.length);
-      labels.set(hits[0]!.id, { neg: label === 'negative' ? 1 : 0, pos: label === 'positive' ? 1 : 0 });
+      labelIds.push(hits[0]!.id);
+      negs.push(label === 'negative' ? 1 : 0);
+      poss.push(label === 'positive' ? 1 : 0);
     } else {
       const found = spans(text, matches);
       let si = 0;
@@ -255,10 +264,15 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       // Clauses before the first name count for the first named institution(s).
       const pending: SentimentLabel[] = [];
       const add = (id: string, label: SentimentLabel): void => {
-        const l = labels.get(id) ?? { neg: 0, pos: 0 };
-        if (label === 'negative') l.neg++;
-        else if (label === 'positive') l.pos++;
-        labels.set(id, l);
+        let at = labelIds.indexOf(id);
+        if (at === -1) {
+          at = labelIds.length;
+          labelIds.push(id);
+          negs.push(0);
+          poss.push(0);
+        }
+        if (label === 'negative') negs[at]!++;
+        else if (label === 'positive') poss[at]!++;
       };
       // Consecutive clauses about the same institutions form one segment, scored once.
       let segStart = -1;
@@ -266,7 +280,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       const flush = (): void => {
         if (segStart < 0) return;
         // Every institution of the segment is already a negative target: its label cannot change a result.
-        if (current.length > 0 && current.every((id) => (labels.get(id)?.neg ?? 0) > 0)) {
+        if (current.length > 0 && current.every((id) => negOf(id) > 0)) {
           segStart = -1;
           return;
         }
@@ -305,8 +319,8 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       flush();
     }
     const out = hits.map((h): InstitutionHit => {
-      const l = labels.get(h.id);
-      const sentiment: SentimentLabel = l && l.neg > 0 ? 'negative' : l && l.pos > 0 ? 'positive' : 'neutral';
+      const at = labelIds.indexOf(h.id);
+      const sentiment: SentimentLabel = at !== -1 && negs[at]! > 0 ? 'negative' : at !== -1 && poss[at]! > 0 ? 'positive' : 'neutral';
       return withSentiment(h, sentiment);
     });
     const primary = (out.find((h) => h.sentiment === 'negative') ?? out[0])?.id;
