@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { type Clock, HOUR, systemClock } from '../lib/clock.js';
-import type { Analysis, Event, Mention } from '../lib/domain.js';
+import { type Analysis, type Event, emptyEventStats, type Mention } from '../lib/domain.js';
 import { newId } from '../lib/ids.js';
 import { bandKeys, hamming } from './fingerprint.js';
 import type { Clusterer } from './types.js';
@@ -25,31 +25,6 @@ interface Entry {
   termCounts: Map<string, number>;
   topicCounts: Map<string, number>;
   titleFromNegative: boolean;
-}
-
-function zeroStats(): Pick<
-  Event,
-  | 'mentionCount'
-  | 'distinctAuthors'
-  | 'distinctComplainants'
-  | 'negativeCount'
-  | 'mediaCount'
-  | 'sources'
-  | 'regulatorMentioned'
-  | 'runRumour'
-  | 'lastHourCount'
-> {
-  return {
-    mentionCount: 0,
-    distinctAuthors: 0,
-    distinctComplainants: 0,
-    negativeCount: 0,
-    mediaCount: 0,
-    sources: [],
-    regulatorMentioned: false,
-    runRumour: false,
-    lastHourCount: 0,
-  };
 }
 
 function makeTitle(mention: Mention, analysis: Analysis): string {
@@ -225,7 +200,7 @@ export function createClusterer(config: Config['analysis'], deps: ClustererDeps 
         simhash: analysis.simhash,
         firstSeenAt: at,
         lastSeenAt: at,
-        ...zeroStats(),
+        ...emptyEventStats(),
       };
       put(event, {
         termCounts: new Map(analysis.keyTerms.map((t) => [t, 1])),

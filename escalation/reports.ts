@@ -1,3 +1,4 @@
+import { BUSINESS_LINES, CAUSES } from '../lib/attribution.js';
 import type { Case, Event, Tier } from '../lib/domain.js';
 
 /**
@@ -12,35 +13,9 @@ const SHANGHAI_OFFSET = '+08:00';
 
 export const TIER_LABELS: Record<Tier, string> = { L1: '轻度', L2: '中度', L3: '重度' };
 
-/** Chinese labels of the business lines and causes of the monthly review (same ids as analysis/taxonomy.ts). */
-export const BUSINESS_LINE_LABELS: Record<string, string> = {
-  credit_card: '信用卡',
-  wealth: '理财',
-  loan: '贷款',
-  deposit_transfer: '存款/转账',
-  branch_service: '网点服务',
-  digital: '手机银行/线上渠道',
-  other: '其他',
-};
-
-export const CAUSE_LABELS: Record<string, string> = {
-  service_attitude: '服务态度',
-  system_failure: '系统故障',
-  fees: '乱收费',
-  mis_selling: '误导销售',
-  collection: '暴力催收',
-  fraud: '盗刷/诈骗',
-  product_loss: '产品亏损',
-  credit_limit: '额度管控',
-  loan_process: '贷款流程',
-  liquidity: '兑付/流动性',
-  regulatory: '监管合规',
-  data_privacy: '信息安全',
-  efficiency: '办事效率',
-  account_control: '账户管控',
-  complaint_handling: '投诉处理',
-  other: '其他',
-};
+/** Chinese labels of the business lines and causes of the monthly review. */
+export const BUSINESS_LINE_LABELS: Record<string, string> = BUSINESS_LINES;
+export const CAUSE_LABELS: Record<string, string> = CAUSES;
 
 export interface TierSla {
   tier: Tier;
