@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Analysis, Case, Event, Mention, Notification } from '../lib/domain.js';
+import { createHighlighter, escapeHtml } from '../lib/html.js';
 import type { caseSchema, caseSummarySchema, eventSchema, mentionSchema, notificationSchema } from './schemas.js';
 
 /**
@@ -15,26 +16,7 @@ export function fallbackMask(text: string): string {
     .replace(/([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g, '$1***@$2');
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
-}
-
-/** A highlighter for one set of terms (the pattern is compiled once per search, not once per hit). */
-export function createHighlighter(terms: string[]): (text: string) => string {
-  const wanted = [...new Set(terms.map((t) => t.trim()).filter((t) => t.length > 0))].sort((a, b) => b.length - a.length);
-  if (wanted.length === 0) return escapeHtml;
-  const pattern = new RegExp(wanted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
-  return (text) => {
-    let out = '';
-    let last = 0;
-    for (const m of text.matchAll(pattern)) {
-      out += `${escapeHtml(text.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
-      last = m.index + m[0].length;
-    }
-    return out + escapeHtml(text.slice(last));
-  };
-}
+export { createHighlighter, escapeHtml };
 
 /** HTML-escapes `text` and wraps case-insensitive occurrences of `terms` in <mark>…</mark>. */
 export function highlightText(text: string, terms: string[]): string {

@@ -7,21 +7,10 @@ import type { Event, Notification } from '../lib/domain.js';
 import { errorMessage } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import type { SeriesPoint, Store } from '../store/store.js';
-import { buildDigest, type Digest, dayBounds, type SentimentTotals, shanghaiDate } from './reports.js';
+import type { Store } from '../store/store.js';
+import { buildDigest, type Digest, dayBounds, shanghaiDate, sumSeries } from './reports.js';
 
 const DAY = 86_400_000;
-
-function sum(points: SeriesPoint[]): SentimentTotals {
-  const t = { negative: 0, neutral: 0, positive: 0, total: 0 };
-  for (const p of points) {
-    t.negative += p.negative;
-    t.neutral += p.neutral;
-    t.positive += p.positive;
-    t.total += p.total;
-  }
-  return t;
-}
 
 /** Loads what the digest of one Asia/Shanghai day needs from the store and builds it. */
 export async function loadDigest(store: Store, date: string, institutionName?: (id: string) => string): Promise<Digest> {
@@ -33,7 +22,7 @@ export async function loadDigest(store: Store, date: string, institutionName?: (
     collectEvents(store, bounds.from, bounds.to),
   ]);
   const stamped = series.map((p) => ({ p, t: Date.parse(p.bucket) }));
-  const totals = (start: number) => sum(stamped.filter(({ t }) => t >= start && t < start + DAY).map(({ p }) => p));
+  const totals = (start: number) => sumSeries(stamped.filter(({ t }) => t >= start && t < start + DAY).map(({ p }) => p));
   const previousDays = Array.from({ length: 7 }, (_, i) => totals(from - (7 - i) * DAY));
   return buildDigest({ date, cases, events, day: totals(from), previousDays, institutionName });
 }

@@ -176,7 +176,19 @@ export interface SentimentTotals {
   total: number;
 }
 
-export function netSentiment(t: SentimentTotals): number | null {
+/** Label counts summed over series points. */
+export function sumSeries(points: ReadonlyArray<SentimentTotals>): SentimentTotals {
+  const t = { negative: 0, neutral: 0, positive: 0, total: 0 };
+  for (const p of points) {
+    t.negative += p.negative;
+    t.neutral += p.neutral;
+    t.positive += p.positive;
+    t.total += p.total;
+  }
+  return t;
+}
+
+export function netSentiment(t: Pick<SentimentTotals, 'negative' | 'positive' | 'total'>): number | null {
   return t.total === 0 ? null : Math.round(((t.positive - t.negative) / t.total) * 1000) / 1000;
 }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { loadDigest } from '../../escalation/digest.js';
-import { attributionReport, dayBounds, monthBounds, shanghaiDate, slaReport } from '../../escalation/reports.js';
+import { attributionReport, dayBounds, monthBounds, netSentiment, shanghaiDate, slaReport, sumSeries } from '../../escalation/reports.js';
 import { ApiError } from '../../lib/errors.js';
-import type { SeriesPoint } from '../../store/store.js';
 import { READ_ROLES } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { csvRow, startDownload, UTF8_BOM, writeChunk } from '../csv.js';
@@ -44,20 +43,6 @@ function range(from: string | undefined, to: string | undefined, now: Date, defa
   }
   return { from: start, to: end };
 }
-
-function sumPoints(points: SeriesPoint[]) {
-  const t = { negative: 0, neutral: 0, positive: 0, total: 0 };
-  for (const p of points) {
-    t.negative += p.negative;
-    t.neutral += p.neutral;
-    t.positive += p.positive;
-    t.total += p.total;
-  }
-  return t;
-}
-
-const net = (t: { negative: number; positive: number; total: number }) =>
-  t.total === 0 ? null : Math.round(((t.positive - t.negative) / t.total) * 1000) / 1000;
 
 export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
@@ -107,8 +92,8 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
         res.end();
         return undefined;
       }
-      const totals = sumPoints(points);
-      return { interval: query.interval, groupBy: query.groupBy, from, to, points, totals: { ...totals, netSentiment: net(totals) } };
+      const totals = sumSeries(points);
+      return { interval: query.interval, groupBy: query.groupBy, from, to, points, totals: { ...totals, netSentiment: netSentiment(totals) } };
     },
   });
 
@@ -157,7 +142,7 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
           positive: r.positive,
           share: totalMentions === 0 ? 0 : Math.round((r.mentions / totalMentions) * 10_000) / 10_000,
           negativeShare: totalNegative === 0 ? 0 : Math.round((r.negative / totalNegative) * 10_000) / 10_000,
-          netSentiment: net({ negative: r.negative, positive: r.positive, total: r.mentions }),
+          netSentiment: netSentiment({ negative: r.negative, positive: r.positive, total: r.mentions }),
         };
       });
       items.sort((a, b) => b.mentions - a.mentions || Number(b.ourBank) - Number(a.ourBank) || a.institution.localeCompare(b.institution));

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Notification } from '../../lib/domain.js';
 import { NonRetryableError, RetryLaterError } from '../../lib/errors.js';
+import { escapeHtml } from '../../lib/html.js';
 import type { Notifier } from '../types.js';
 
 export interface EmailConfig {
@@ -46,10 +47,6 @@ export function createEmailNotifier(config: EmailConfig): Notifier & { close(): 
     },
     close: () => transport.close(),
   };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The small markdown subset the messages use: headings, bold, links, list items, tables, paragraphs. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Mention } from '../../lib/domain.js';
+import { createHighlighter } from '../../lib/html.js';
 
 const SK_SECOND = 2 ** 21;
 const SK_MS = 2048;
@@ -72,31 +73,9 @@ export function ftsPhrase(term: string): string {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
-
 /** Wraps every occurrence of the terms in `<mark>` (longest term first, case-insensitive), HTML-escaping the rest. */
 export function highlight(text: string, terms: string[]): string {
-  const wanted = [...new Set(terms.map((t) => t.toLowerCase()).filter((t) => t.trim().length > 0))].sort((a, b) => b.length - a.length);
-  if (wanted.length === 0) return escapeHtml(text);
-  const lower = text.toLowerCase();
-  // toLowerCase keeps UTF-16 length for CJK and ASCII; fall back to plain escaping if it ever does not.
-  if (lower.length !== text.length) return escapeHtml(text);
-  let out = '';
-  let plainStart = 0;
-  let i = 0;
-  while (i < text.length) {
-    const hit = wanted.find((t) => lower.startsWith(t, i));
-    if (hit) {
-      out += `${escapeHtml(text.slice(plainStart, i))}<mark>${escapeHtml(text.slice(i, i + hit.length))}</mark>`;
-      i += hit.length;
-      plainStart = i;
-    } else {
-      i++;
-    }
-  }
-  return out + escapeHtml(text.slice(plainStart));
+  return createHighlighter(terms)(text);
 }
 
 export const HOUR_MS = 3_600_000;
