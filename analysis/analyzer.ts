@@ -235,11 +235,6 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     return { n, text: maskPii(n.text).text, segs: NO_SEGS };
   }
 
-  /** Stage 1b (segment): alone over the whole batch, so that jieba's tables stay in cache. */
-  function segment(p: Prepared): void {
-    p.segs = tokenizer.cut(p.text);
-  }
-
   /** Stage 2a (tokens, SimHash, key terms). */
   function digestOf(p: Prepared): void {
     p.digest = digestTokens(p.segs);
@@ -252,7 +247,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
 
   function prepare(raw: string): Prepared {
     const p = clean(raw);
-    segment(p);
+    p.segs = tokenizer.cut(p.text);
     return p;
   }
 
@@ -351,9 +346,10 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[] {
       const raws = mentions.map(postText);
       // Stage by stage over the batch: each stage's tables and code stay hot (measurably faster than
-      // post by post, and than fusing normalize with jieba).
+      // post by post, and than fusing normalize with jieba). jieba segments the whole batch in one call.
       const prepared = raws.map(clean);
-      prepared.forEach(segment);
+      const cuts = tokenizer.cutMany(prepared.map((p) => p.text));
+      for (let i = 0; i < prepared.length; i++) prepared[i]!.segs = cuts[i]!;
       prepared.forEach(digestOf);
       prepared.forEach(predictOf);
       for (const p of prepared) p.scan = shared.scan(p.text);

@@ -8,6 +8,8 @@ import nodejieba from 'nodejieba';
 export interface Tokenizer {
   /** Raw nodejieba segmentation (every piece, punctuation and spaces included). */
   cut(text: string): string[];
+  /** `cut` of each text, in one native call where possible (same result as `texts.map(cut)`). */
+  cutMany(texts: readonly string[]): string[][];
   /** `cut` minus stop words, punctuation and whitespace. Negation and degree words are kept. */
   tokens(text: string): string[];
 }
@@ -98,9 +100,25 @@ export function isNoise(tok: string, stop: Set<string>): boolean {
 export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
   loadJieba(options.extraWords ?? []);
   const stop = loadStopWords();
+  const cut = (text: string): string[] => (text ? nodejieba.cut(text, true) : []);
   return {
-    cut(text: string): string[] {
-      return text ? nodejieba.cut(text, true) : [];
+    cut,
+    cutMany(texts: readonly string[]): string[][] {
+      // jieba segments each run between its separators (space, tab, newline, ，。) on its own and
+      // emits every separator as a token of its own: texts without a newline, joined by one, come back
+      // as their own cuts with a '\n' token between each. One native call (and one UTF-8 conversion)
+      // per batch instead of one per text.
+      if (texts.length < 2 || texts.some((t) => t.includes('\n'))) return texts.map(cut);
+      const all = nodejieba.cut(texts.join('\n'), true);
+      const out: string[][] = [];
+      let start = 0;
+      for (let i = 0; i < all.length; i++) {
+        if (all[i] !== '\n') continue;
+        out.push(all.slice(start, i));
+        start = i + 1;
+      }
+      out.push(all.slice(start));
+      return out.length === texts.length ? out : texts.map(cut);
     },
     tokens(text: string): string[] {
       if (!text) return [];

@@ -45,6 +45,26 @@ describe('tokenizer', () => {
     for (const w of ['的', '了', '我们']) assert.ok(stop.has(w), w);
   });
 
+  it('cutMany cuts a batch in one call exactly as cut does text by text', () => {
+    const texts = [
+      '示例银行信用卡中心又打电话催收，说不还就上征信。',
+      '',
+      '招行APP又崩了😡转账失败 error 500，客服电话打不通',
+      '建行北京朝阳支行排队两小时，只开一个窗口',
+      ' ',
+      '工商銀行信用卡年費被扣了，說好的首年免年費呢？',
+      '，。，',
+      'ＡＢＣ全角字母和１２３全角数字',
+      '',
+    ];
+    assert.deepEqual(tok.cutMany(texts), texts.map(tok.cut));
+    assert.deepEqual(tok.cutMany(['平安银行']), [tok.cut('平安银行')]);
+    assert.deepEqual(tok.cutMany([]), []);
+    // A text with its own newline cannot be joined on newlines: cut one by one, same result.
+    const withNewline = ['第一行\n第二行 催收', '浦发银行理财亏损'];
+    assert.deepEqual(tok.cutMany(withNewline), withNewline.map(tok.cut));
+  });
+
   it('returns [] for empty text', () => {
     assert.deepEqual(tok.cut(''), []);
     assert.deepEqual(tok.tokens(''), []);
