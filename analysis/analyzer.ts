@@ -168,6 +168,9 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   }
 
   const acc = new SimHashAccumulator();
+  // Scratch arrays reused by every post, filled by index with a count: never truncated with
+  // `length = 0`, which drops an array's backing store and makes every post grow it again (about 2 KB
+  // of garbage per post here).
   const kTerms: string[] = [];
   const kValues: number[] = [];
   const kSeen: TokenInfo[] = [];
@@ -182,33 +185,31 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   function digestTokens(segs: readonly string[]): { tokens: string[]; simhash: string; keyTerms: string[] } {
     const gen = ++generation;
     const tokens = digestScratch;
-    tokens.length = 0;
+    let tokenCount = 0;
+    let seenCount = 0;
     acc.reset();
-    kSeen.length = 0;
-    kSeenTok.length = 0;
     for (let s = 0; s < segs.length; s++) {
       const tok = segs[s]!;
       const ti = info(tok);
       if (ti.noise) continue;
-      tokens.push(tok);
+      tokens[tokenCount++] = tok;
       acc.add(ti.hi, ti.lo, ti.weight);
       if (ti.gain === 0) continue;
       if (ti.gen !== gen) {
         ti.gen = gen;
         ti.score = ti.gain + ti.boost;
-        kSeen.push(ti);
-        kSeenTok.push(tok);
+        kSeen[seenCount] = ti;
+        kSeenTok[seenCount++] = tok;
       } else ti.score += ti.gain;
     }
-    kTerms.length = 0;
-    kValues.length = 0;
-    for (let k = 0; k < kSeen.length; k++) {
+    let termCount = 0;
+    for (let k = 0; k < seenCount; k++) {
       const v = kSeen[k]!.score;
-      let pos = kTerms.length;
+      let pos = termCount;
       while (pos > 0 && kValues[pos - 1]! < v) pos--;
       if (pos >= KEY_TERMS) continue;
       // Insert at `pos` (at most KEY_TERMS entries kept), without splice's result array.
-      let last = kTerms.length < KEY_TERMS ? kTerms.length : KEY_TERMS - 1;
+      let last = termCount < KEY_TERMS ? termCount++ : KEY_TERMS - 1;
       for (; last > pos; last--) {
         kTerms[last] = kTerms[last - 1]!;
         kValues[last] = kValues[last - 1]!;
@@ -216,7 +217,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
       kTerms[pos] = kSeenTok[k]!;
       kValues[pos] = v;
     }
-    return { tokens: tokens.slice(), simhash: acc.digest(), keyTerms: kTerms.slice() };
+    return { tokens: tokens.slice(0, tokenCount), simhash: acc.digest(), keyTerms: kTerms.slice(0, termCount) };
   }
 
   interface Prepared {
