@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createSeverityScanner, largestAmount, parseChineseNumber } from '../../../analysis/severity.js';
+import { createSeverityScanner, hasAmountHint, largestAmount, parseChineseNumber } from '../../../analysis/severity.js';
 
 const scanner = createSeverityScanner();
 
@@ -34,6 +34,45 @@ describe('analysis/severity', () => {
     assert.equal(largestAmount('1.2.3元'), 3);
     assert.equal(largestAmount('借了5万，利息1,200元'), 50000);
     assert.equal(largestAmount('欠了3w'), 30000);
+  });
+
+  it('hasAmountHint answers exactly as the hint regex it replaces', () => {
+    const reference = /[\d零〇一二两三四五六七八九十百千万亿]\s*(?:[元块万千亿wk])|[¥￥]|RMB|人民币/;
+    const cases = [
+      '被扣了2.3万元',
+      '年费¥1,380',
+      '年费￥80',
+      '五百人民币',
+      '人民',
+      '人民币',
+      'RM',
+      'RMB',
+      'rmb 100',
+      '3 \u3000 元',
+      '3\u00a0块',
+      '十万火急',
+      '排队2小时',
+      '两千 ',
+      'k',
+      '1k',
+      '',
+      '12378',
+      '三\n万',
+    ];
+    for (const text of cases) assert.equal(hasAmountHint(text), reference.test(text), text);
+    // Random strings over the characters that matter, plus filler.
+    const alphabet = [...'0123456789零〇一二两三四五六七八九十百千万亿元块wkWK¥￥RMB人民币 \u3000\u00a0\t\n扣了的，。a'];
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const len = next() % 12;
+      for (let i = 0; i < len; i++) text += alphabet[next() % alphabet.length];
+      assert.equal(hasAmountHint(text), reference.test(text), JSON.stringify(text));
+    }
   });
 
   it('detects regulators, collective action, run rumours and reach', () => {
