@@ -58,6 +58,25 @@ describe('normalize', () => {
     assert.equal(normalize('交行  网点').text, '交行 网点');
   });
 
+  it('sees markup that only appears after the half-width fold or the traditional conversion (fused pre-scan)', () => {
+    const r = normalize('＃銀行維權＃　＠招行客服：還錢了［怒］');
+    assert.deepEqual(r.hashtags, ['银行维权']);
+    assert.deepEqual(r.mentions, ['招行客服']);
+    assert.deepEqual(r.emoticons, ['怒']);
+    assert.equal(r.text, '银行维权 还钱了');
+    assert.equal(normalize('\u3000工行，网点\u3000').text, '工行,网点');
+    assert.equal(normalize('工行\u3000\u3000网点').text, '工行 网点');
+    assert.equal(normalize('工行 网点 ').text, '工行 网点');
+    assert.equal(normalize('詳情ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ／ｐ 結束').text, '详情 结束');
+  });
+
+  it('keeps lone surrogates and plain dots, and returns simplified text without full-width as is', () => {
+    assert.equal(normalize('a\ud800b\udc00，c').text, 'a\ud800b\udc00,c');
+    assert.equal(normalize('利率下调0.5个百分点').text, '利率下调0.5个百分点');
+    const s = '建行网点排队两小时 服务很差';
+    assert.equal(normalize(s).text, s);
+  });
+
   it('is pure: same input, same output, no state leaking between calls', () => {
     const s = '#工行# @某人 太慢了[怒] https://x.cn/a';
     assert.deepEqual(normalize(s), normalize(s));
