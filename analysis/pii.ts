@@ -89,6 +89,27 @@ const RUN_CHAR = new Uint8Array(0x10000);
   for (const ch of '-Xx') RUN_CHAR[ch.charCodeAt(0)] = 1;
   for (const ch of '+0123456789') RUN_CHAR[ch.charCodeAt(0)] = 2;
 }
+/**
+ * What maskPii's first pass needs to know of a code unit, for the character it becomes after foldWidth:
+ * DIGIT (0-9), AT (@), FOLD (foldWidth changes it), and its RUN_CHAR class (RUN, plus START for + and digits).
+ */
+const DIGIT = 1;
+const AT = 2;
+const FOLD = 4;
+const RUN = 8;
+const START = 16;
+const PRE = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) {
+  const fold = c >= 0xff0b && c <= 0xff5a && isFoldable(c);
+  const f = fold ? c - 0xfee0 : c;
+  let bits = fold ? FOLD : 0;
+  if (f >= 48 && f <= 57) bits |= DIGIT;
+  if (f === 64) bits |= AT;
+  if (RUN_CHAR[f] !== 0) bits |= RUN;
+  if (RUN_CHAR[f] === 2) bits |= START;
+  PRE[c] = bits;
+}
+
 const EMAIL_RE = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
 
 type Kind = keyof PiiCounts;
@@ -140,29 +161,34 @@ function classifyRun(run: string): { kind: Kind; masked: string } | undefined {
 /** Masks PII in `text`; counts what was found. */
 export function maskPii(text: string): MaskResult {
   const found: PiiCounts = { phone: 0, idCard: 0, bankCard: 0, email: 0 };
-  // Most posts have neither 11 digits (ASCII or full-width) nor an @ (ASCII or full-width): nothing to
-  // fold or scan then.
-  let pre = 0;
-  let at = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) {
-      if (++pre >= 11) break;
-    } else if (c === 64 || c === 0xff20) {
-      at = true;
-      break;
+  // One pass over the text as foldWidth would make it. Most posts have neither 11 digits (ASCII or
+  // full-width) nor an @ (ASCII or full-width): nothing to fold or scan then. The number scan below
+  // tries NUMBER_RUN_RE only where a span of RUN_CHAR code units, counted from its first digit or +,
+  // is at least 11 long (`long`): without one it would find nothing.
+  const n = text.length;
+  let flags = 0;
+  let digits = 0;
+  let spanStart = -1;
+  let long = false;
+  for (let i = 0; i < n; i++) {
+    const b = PRE[text.charCodeAt(i)]!;
+    if (b === 0) {
+      spanStart = -1;
+      continue;
+    }
+    flags |= b;
+    if ((b & DIGIT) !== 0) digits++;
+    if ((b & RUN) === 0) spanStart = -1;
+    else {
+      if (spanStart < 0 && (b & START) !== 0) spanStart = i;
+      if (spanStart >= 0 && i - spanStart >= 10) long = true;
     }
   }
-  if (pre < 11 && !at) return { text, found };
-  const scan = foldWidth(text);
+  const numbers = digits >= 11 && long;
+  if (!numbers && (flags & AT) === 0) return { text, found };
+  const scan = (flags & FOLD) !== 0 ? foldWidth(text) : text;
   const edits: Array<[number, number, string]> = [];
-  // Every PII number has at least 11 digits: skip the scan for texts with fewer.
-  let digits = 0;
-  for (let i = 0; i < scan.length && digits < 11; i++) {
-    const c = scan.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
-  if (digits >= 11) {
+  if (numbers) {
     // Same matches as a global search: a match starts with a digit or +, and lies within a span of
     // RUN_CHAR code units, so a span shorter than 11 holds only matches too short to be PII.
     for (let pos = 0; pos < scan.length; ) {
@@ -204,7 +230,7 @@ export function maskPii(text: string): MaskResult {
       edits.push([m.index, m.index + run.length, res.masked]);
     }
   }
-  if (emailPossible(scan)) {
+  if ((flags & AT) !== 0 && emailPossible(scan)) {
     EMAIL_RE.lastIndex = 0;
     for (let m = EMAIL_RE.exec(scan); m !== null; m = EMAIL_RE.exec(scan)) {
       found.email++;

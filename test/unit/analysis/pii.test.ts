@@ -73,6 +73,18 @@ describe('analysis/pii', () => {
     assert.deepEqual(r.found, { phone: 0, idCard: 0, bankCard: 0, email: 0 });
   });
 
+  it('finds numbers only in long enough runs, counted from the first digit or + (first-pass span check)', () => {
+    // 11+ digits in all, but no run of 11: nothing to mask.
+    const spread = '扣了1234元，又扣567元，共8901元，电话95588';
+    assert.deepEqual(maskPii(spread), { text: spread, found: { phone: 0, idCard: 0, bankCard: 0, email: 0 } });
+    // Leading separators before the first digit do not count toward the run, the digits still match.
+    assert.equal(maskPii('号码 - -13812345678').text, '号码 - -138****5678');
+    assert.equal(maskPii('号码：－－１３８１２３４５６７８').text, '号码：－－138****5678');
+    // A run that only becomes long with full-width separators and digits folded.
+    assert.equal(maskPii('＋８６　１３８－１２３４－５６７８').text, '+86 138****5678');
+    assert.equal(maskPii(`身份证号${id.slice(0, 9)}－${id.slice(9)}`).found.idCard, 1);
+  });
+
   it('masks e-mail addresses', () => {
     const r = maskPii('联系我 zhangsan.88@qq.com 或 Li_Si@example.com.cn');
     assert.equal(r.text, '联系我 z***@qq.com 或 L***@example.com.cn');
