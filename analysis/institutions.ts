@@ -99,15 +99,6 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/** True when every id already has a negative clause (`negs[i]` counts them for `labelIds[i]`). */
-function allNegative(ids: readonly string[], labelIds: readonly string[], negs: readonly number[]): boolean {
-  for (const id of ids) {
-    const at = labelIds.indexOf(id);
-    if (at === -1 || negs[at]! === 0) return false;
-  }
-  return true;
-}
-
 /** `shared`: register the aliases in a shared automaton (one scan per post for every stage). */
 export function createInstitutionMatcher(watchlist: readonly Institution[], shared: SharedDictionary = new SharedDictionary()): InstitutionMatcher {
   const entries: Array<[string, Payload]> = [];
@@ -179,17 +170,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     }
     if (cands.length === 0) return [];
     // Leftmost-longest: at a position the longest alias wins, and overlapping shorter ones drop out.
-    // Stable insertion sort by start, then longest first (as `sort` would order them): a post has a
-    // handful of candidates, and `sort` copies the array on every call.
-    for (let i = 1; i < cands.length; i++) {
-      const c = cands[i]!;
-      let j = i;
-      while (j > 0 && (cands[j - 1]!.start > c.start || (cands[j - 1]!.start === c.start && cands[j - 1]!.end < c.end))) {
-        cands[j] = cands[j - 1]!;
-        j--;
-      }
-      cands[j] = c;
-    }
+    cands.sort((a, b) => a.start - b.start || b.end - a.end);
     const out: InstitutionSpan[] = [];
     let lastEnd = -1;
     for (const c of cands) {
@@ -267,6 +248,10 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     const labelIds: string[] = [];
     const negs: number[] = [];
     const poss: number[] = [];
+    const negOf = (id: string): number => {
+      const at = labelIds.indexOf(id);
+      return at === -1 ? 0 : negs[at]!;
+    };
     if (hits.length === 1) {
       const label = scorer(text, 0, text.length);
       labelIds.push(hits[0]!.id);
@@ -295,7 +280,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       const flush = (): void => {
         if (segStart < 0) return;
         // Every institution of the segment is already a negative target: its label cannot change a result.
-        if (current.length > 0 && allNegative(current, labelIds, negs)) {
+        if (current.length > 0 && current.every((id) => negOf(id) > 0)) {
           segStart = -1;
           return;
         }
@@ -333,17 +318,13 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       }
       flush();
     }
-    const out: InstitutionHit[] = [];
-    let primary: string | undefined;
-    for (let i = 0; i < hits.length; i++) {
-      const h = hits[i]!;
+    const out = hits.map((h): InstitutionHit => {
       const at = labelIds.indexOf(h.id);
       const sentiment: SentimentLabel = at !== -1 && negs[at]! > 0 ? 'negative' : at !== -1 && poss[at]! > 0 ? 'positive' : 'neutral';
-      out.push(withSentiment(h, sentiment));
-      if (primary === undefined && sentiment === 'negative') primary = h.id;
-    }
-    primary ??= out[0]!.id;
-    return { hits: out, primary };
+      return withSentiment(h, sentiment);
+    });
+    const primary = (out.find((h) => h.sentiment === 'negative') ?? out[0])?.id;
+    return primary ? { hits: out, primary } : { hits: out };
   }
 
   return {

@@ -40,12 +40,9 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
   const lineCounts = new Int32Array(lineIds.length);
   const lineFirst = new Int32Array(lineIds.length);
   const topicPhrases: Array<string[] | undefined> = new Array(topics.length).fill(undefined);
-  // Pair-word occurrences of the current call, filled by index with `pairCount` (never truncated with
-  // `length = 0`, which drops the backing store).
   const pairStarts: number[] = [];
   const pairEnds: number[] = [];
   const pairPayloads: Array<Payload & { kind: 'pairA' | 'pairB' }> = [];
-  let pairCount = 0;
 
   function addPhrase(topic: number, phrase: string): void {
     const list = topicPhrases[topic];
@@ -63,15 +60,13 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
     return best < 0 ? undefined : lineIds[best];
   }
 
-  /** Business line inferred by the last `analyse` call (a scratch result: no result object per call). */
-  let lastLine: BusinessLine | undefined;
-
-  /** Topic hits of the text (empty unless `wantTopics`); the inferred business line goes to `lastLine`. */
-  function analyse(text: string, wantTopics: boolean, matches?: AcMatches): TopicHit[] {
+  function analyse(text: string, wantTopics: boolean, matches?: AcMatches): { hits: TopicHit[]; line?: BusinessLine } {
     const ac = dict.ac;
     const m = matches ?? ac.scan(text);
     lineCounts.fill(0);
-    pairCount = 0;
+    pairStarts.length = 0;
+    pairEnds.length = 0;
+    pairPayloads.length = 0;
     let anyPhrase = false;
     // A phrase inside a negated longer phrase (催收 in 没有被暴力催收) is negated too. Longer phrases
     // ending at the same position come first.
@@ -105,20 +100,19 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
           addPhrase(p.topic, ac.patterns[pid]!);
           anyPhrase = true;
         } else {
-          pairStarts[pairCount] = start;
-          pairEnds[pairCount] = end;
-          pairPayloads[pairCount++] = p;
+          pairStarts.push(start);
+          pairEnds.push(end);
+          pairPayloads.push(p);
         }
       }
     }
     const line = inferLine();
-    lastLine = line;
-    if (!wantTopics) return [];
-    for (let i = 0; i < pairCount; i++) {
+    if (!wantTopics) return line ? { hits: [], line } : { hits: [] };
+    for (let i = 0; i < pairPayloads.length; i++) {
       const a = pairPayloads[i]!;
       if (a.kind !== 'pairA') continue;
       const window = topics[a.topic]!.pairs![a.pair]!.window ?? 8;
-      for (let j = 0; j < pairCount; j++) {
+      for (let j = 0; j < pairPayloads.length; j++) {
         const b = pairPayloads[j]!;
         if (b.kind !== 'pairB' || b.topic !== a.topic || b.pair !== a.pair) continue;
         const as = pairStarts[i]!;
@@ -134,7 +128,7 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
         anyPhrase = true;
       }
     }
-    if (!anyPhrase) return [];
+    if (!anyPhrase) return line ? { hits: [], line } : { hits: [] };
     const hits: TopicHit[] = [];
     for (let t = 0; t < topics.length; t++) {
       const found = topicPhrases[t];
@@ -144,11 +138,11 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
       const businessLine = def.businessLine === 'infer' ? (line ?? def.fallback ?? 'other') : def.businessLine;
       hits.push({ id: def.id, label: def.label, businessLine, cause: def.cause, phrases: dropContained(found) });
     }
-    return hits;
+    return line ? { hits, line } : { hits };
   }
 
   return {
-    classify: (text, matches) => analyse(text, true, matches),
+    classify: (text, matches) => analyse(text, true, matches).hits,
     evidence(hits) {
       const out: string[] = [];
       for (const h of hits) {
@@ -157,32 +151,15 @@ export function createTopicClassifier(topics: readonly TopicDef[] = TOPICS, shar
       }
       return out;
     },
-    productLine: (text) => {
-      analyse(text, false);
-      return lastLine;
-    },
+    productLine: (text) => analyse(text, false).line,
     vocabulary,
   };
 }
 
-/** True when a longer phrase of `list` contains `p`. */
-function containedInLonger(list: readonly string[], p: string): boolean {
-  for (let j = 0; j < list.length; j++) {
-    const q = list[j]!;
-    if (q.length > p.length && q.includes(p)) return true;
-  }
-  return false;
-}
-
-/** Drops phrases contained in a longer phrase of the same list (年费 inside 信用卡年费); the list itself when none is. */
+/** Drops phrases contained in a longer phrase of the same list (年费 inside 信用卡年费). */
 function dropContained(list: string[]): string[] {
   if (list.length < 2) return list;
-  let i = 0;
-  while (i < list.length && !containedInLonger(list, list[i]!)) i++;
-  if (i === list.length) return list;
-  const kept = list.slice(0, i);
-  for (i++; i < list.length; i++) if (!containedInLonger(list, list[i]!)) kept.push(list[i]!);
-  return kept;
+  return list.filter((p) => !list.some((q) => q !== p && q.length > p.length && q.includes(p)));
 }
 
 /** Chinese label of a business line id. */
