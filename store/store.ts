@@ -39,13 +39,27 @@ export interface Store {
    */
   completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Promise<Event | undefined>;
   searchMentions(query: MentionQuery): Promise<Page<MentionView>>;
+  /**
+   * Leases the given mentions to `lease.owner` until `lease.at + lease.ms`. Returns the ids this caller won:
+   * stored, not a duplicate, not processed, and not leased by another owner (or that lease expired).
+   * Re-claiming one's own lease extends it. Exactly one of two concurrent callers wins each id.
+   */
+  claimMentions(ids: string[], lease: Lease): Promise<string[]>;
+  /** Claims up to `limit` unprocessed mentions under no running lease (not even the caller's), oldest first (recovery, sweeps). */
+  claimUnprocessedMentions(limit: number, lease: Lease): Promise<Mention[]>;
+  /**
+   * Ends `owner`'s lease on these mentions without completing them (analysis failed, shutting down).
+   * With `retryAt` nobody can claim them before that instant (back-off for a failing mention).
+   * Returns how many leases were released. completeMention ends the lease by itself.
+   */
+  releaseMentions(ids: string[], owner: string, retryAt?: string): Promise<number>;
 
   // ---- events ---------------------------------------------------------------------------------
   /** Creates or replaces an event's descriptive fields (title, key terms, simhash, topics). Stats are derived by the store. */
   saveEvent(event: Event): Promise<void>;
   getEvent(id: string): Promise<Event | undefined>;
-  /** Events whose `lastSeenAt` >= since, for rebuilding the clustering index at start-up. */
-  listRecentEvents(since: string): Promise<Event[]>;
+  /** Events whose `lastSeenAt` >= since (of one institution when given), for rebuilding the clustering index. */
+  listRecentEvents(since: string, institution?: string): Promise<Event[]>;
   listEvents(query: EventQuery): Promise<Page<Event>>;
   listEventMentions(eventId: string, limit: number): Promise<MentionView[]>;
 
@@ -57,6 +71,7 @@ export interface Store {
    * Applies one case change atomically: upserts the case, appends history entries, schedules or
    * cancels clocks, and adds notifications to the outbox (ignoring ones whose idempotencyKey exists).
    * `expectedUpdatedAt` guards against lost updates (ConflictError when it does not match).
+   * `expectNew` opens a case race-safely: ConflictError when a case with this id or for this event exists.
    */
   commitCaseChange(change: CaseChange): Promise<Case>;
 
@@ -70,6 +85,12 @@ export interface Store {
   // ---- notifications (outbox) -----------------------------------------------------------------
   listDueNotifications(now: string, limit: number): Promise<Notification[]>;
   recordNotificationAttempt(id: string, result: NotificationAttempt): Promise<void>;
+  /**
+   * Claims up to `limit` due pending notifications (next attempt <= lease.at, not claimed by another owner
+   * whose claim is still running) for `lease.ms`. Exactly one of two concurrent dispatchers gets each row.
+   * recordNotificationAttempt ends the claim.
+   */
+  claimNotifications(limit: number, lease: Lease): Promise<Notification[]>;
   listNotifications(caseId: string): Promise<Notification[]>;
   /** Adds notifications not tied to a case change (digest); ignores existing idempotency keys. */
   enqueueNotifications(notifications: Notification[]): Promise<number>;
@@ -80,6 +101,12 @@ export interface Store {
   getSourceHealth(source: string): Promise<SourceHealth | undefined>;
   saveSourceHealth(health: SourceHealth): Promise<void>;
   listSourceHealth(): Promise<SourceHealth[]>;
+  /** Per-source state a crawler keeps between runs (any JSON object), shared by every worker. */
+  getSourceState(source: string): Promise<Record<string, unknown> | undefined>;
+  putSourceState(source: string, state: Record<string, unknown>, at: string): Promise<void>;
+  /** A source's serialized cookie jar (tough-cookie `serializeSync()` JSON text), shared by every worker. */
+  loadCookieJar(source: string): Promise<string | undefined>;
+  saveCookieJar(source: string, jar: string, at: string): Promise<void>;
 
   // ---- reports --------------------------------------------------------------------------------
   /** Counts per bucket and label from a rollup maintained on completeMention (fast over 1M rows). */
@@ -100,10 +127,30 @@ export interface Store {
   /** Stores a new version of a rule set (YAML text) and returns its version number. */
   saveRuleSet(name: string, yamlText: string, actor: string, at: string): Promise<number>;
   getRuleSet(name: string): Promise<{ version: number; yaml: string; savedAt: string; actor: string } | undefined>;
+  /** The latest version number of a rule set (0 when never saved): a cheap poll for workers. */
+  getRuleSetVersion(name: string): Promise<number>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(target: string | undefined, limit: number): Promise<AuditEntry[]>;
 
+  // ---- coordination ---------------------------------------------------------------------------
+  /**
+   * Runs `fn` while holding the named lock; callers of the same key run one at a time across every
+   * store instance on the same database (SQLite: per database file in this process; PostgreSQL: a
+   * session advisory lock, released when `fn` settles or the connection dies). Not re-entrant.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+
   close(): Promise<void>;
+}
+
+/** A time-limited claim on work (mentions, notifications). */
+export interface Lease {
+  /** Who holds the claim (worker id). */
+  owner: string;
+  /** Now, from the injected Clock (ISO). */
+  at: string;
+  /** How long the claim lasts. */
+  ms: number;
 }
 
 export interface Page<T> {
@@ -160,6 +207,8 @@ export interface CaseQuery {
 export interface CaseChange {
   case: Case;
   expectedUpdatedAt?: string;
+  /** The change opens the case: ConflictError if a case with this id, or any case for this event, exists. */
+  expectNew?: boolean;
   history: CaseHistoryEntry[];
   scheduleClocks: CaseClock[];
   /** Cancels unfired clocks of these kinds for the case (e.g. ack clocks after acknowledgement). */

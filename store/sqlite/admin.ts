@@ -33,6 +33,11 @@ export class AdminRepo {
       getHealth: db.prepare('SELECT data FROM source_health WHERE source = ?').pluck(),
       setHealth: db.prepare('INSERT INTO source_health (source, data) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET data = excluded.data'),
       allHealth: db.prepare('SELECT data FROM source_health ORDER BY source').pluck(),
+      getState: db.prepare('SELECT data FROM source_state WHERE source = ? AND kind = ?').pluck(),
+      setState: db.prepare(
+        `INSERT INTO source_state (source, kind, data, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source, kind) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      ),
       addKey: db.prepare('INSERT INTO api_keys (id, name, role, hash, prefix, created_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       keyByHash: db.prepare('SELECT * FROM api_keys WHERE hash = ?'),
       keys: db.prepare('SELECT * FROM api_keys ORDER BY created_at, id'),
@@ -73,6 +78,19 @@ export class AdminRepo {
 
   listHealth(): SourceHealth[] {
     return (this.s.allHealth.all() as string[]).map((d) => JSON.parse(d) as SourceHealth);
+  }
+
+  /** Per-source JSON text of one kind ('state', 'cookies'). */
+  getState(source: string, kind: string): string | undefined {
+    return this.s.getState.get(source, kind) as string | undefined;
+  }
+
+  setState(source: string, kind: string, data: string, at: string): void {
+    this.s.setState.run(source, kind, data, at);
+  }
+
+  ruleSetVersion(name: string): number {
+    return this.s.ruleVersion.get(name) as number;
   }
 
   createKey(k: ApiKeyRecord): void {

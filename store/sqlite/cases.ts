@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Case, CaseClock, CaseHistoryEntry, Notification } from '../../lib/domain.js';
 import { ConflictError } from '../../lib/errors.js';
-import type { CaseChange, CaseQuery, NotificationAttempt, Page } from '../store.js';
-import { decodeCursor, encodeCursor, prepared } from './codec.js';
+import type { CaseChange, CaseQuery, Lease, NotificationAttempt, Page } from '../store.js';
+import { decodeCursor, encodeCursor, leaseParams, prepared } from './codec.js';
 
 /**
  * A case row as an array in CASE_COLUMNS order. Case reads use raw (array) statements: better-sqlite3
@@ -165,6 +165,7 @@ export class CaseRepo {
       byEvent: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE event_id = ? ORDER BY opened_at DESC LIMIT 1`).raw(true),
       history: db.prepare('SELECT * FROM case_history WHERE case_id = ? ORDER BY seq'),
       updatedAt: db.prepare('SELECT updated_at FROM cases WHERE id = ?').pluck(),
+      caseExists: db.prepare('SELECT id FROM cases WHERE id = ? OR event_id = ? LIMIT 1').pluck(),
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM case_history WHERE case_id = ?').pluck(),
       upsert: db.prepare(
         `INSERT INTO cases (id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
@@ -194,8 +195,16 @@ export class CaseRepo {
       clocksOf: db.prepare('SELECT * FROM clocks WHERE case_id = ? ORDER BY due_at, id'),
       dueNotifications: db.prepare("SELECT * FROM notifications WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"),
       notificationsOf: db.prepare('SELECT * FROM notifications WHERE case_id = ? ORDER BY created_at, id'),
+      claimable: db
+        .prepare(
+          `SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= @now
+           AND (claim_until IS NULL OR claim_until <= @now OR claim_owner = @owner) ORDER BY next_attempt_at, id LIMIT @limit`,
+        )
+        .pluck(),
+      claimNotification: db.prepare('UPDATE notifications SET claim_owner = @owner, claim_until = @until WHERE id = @id'),
+      notification: db.prepare('SELECT * FROM notifications WHERE id = ?'),
       attempt: db.prepare(
-        `UPDATE notifications SET attempts = attempts + 1, status = @status, sent_at = coalesce(@sentAt, sent_at), last_error = @error,
+        `UPDATE notifications SET claim_owner = NULL, claim_until = NULL, attempts = attempts + 1, status = @status, sent_at = coalesce(@sentAt, sent_at), last_error = @error,
            next_attempt_at = coalesce(@next, next_attempt_at) WHERE id = @id`,
       ),
       openedBetween: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id`).raw(true),
@@ -295,6 +304,10 @@ export class CaseRepo {
     return this.db
       .transaction((): Case => {
         const c = change.case;
+        if (change.expectNew) {
+          const other = this.s.caseExists.get(c.id, c.eventId) as string | undefined;
+          if (other !== undefined) throw new ConflictError(`a case for event ${c.eventId} already exists`, { id: other, eventId: c.eventId });
+        }
         const current = this.s.updatedAt.get(c.id) as string | undefined;
         if (change.expectedUpdatedAt !== undefined && current !== change.expectedUpdatedAt) {
           throw new ConflictError(`case ${c.id} was changed by someone else`, { id: c.id, expected: change.expectedUpdatedAt, actual: current ?? null });
@@ -366,6 +379,19 @@ export class CaseRepo {
 
   dueNotifications(now: string, limit: number): Notification[] {
     return (this.s.dueNotifications.all(now, limit) as NotificationRow[]).map(rowToNotification);
+  }
+
+  claimNotifications(limit: number, lease: Lease): Notification[] {
+    const p = leaseParams(lease);
+    return this.db
+      .transaction(() => {
+        const ids = this.s.claimable.all({ now: p.now, owner: p.owner, limit: Math.max(0, limit) }) as string[];
+        return ids.map((id) => {
+          this.s.claimNotification.run({ ...p, id });
+          return rowToNotification(this.s.notification.get(id) as NotificationRow);
+        });
+      })
+      .immediate();
   }
 
   notifications(caseId: string): Notification[] {

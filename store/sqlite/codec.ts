@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Mention } from '../../lib/domain.js';
 import { createHighlighter } from '../../lib/html.js';
+import type { Lease } from '../store.js';
 
 const SK_SECOND = 2 ** 21;
 const SK_MS = 2048;
@@ -103,6 +104,14 @@ export function dayLabel(bucket: number): string {
 export function normIso(at: string): string {
   const ms = Date.parse(at);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : at;
+}
+
+/** Named parameters of a lease: owner, now and the instant it ends (canonical ISO, comparable as text). */
+export function leaseParams(lease: Lease): { owner: string; now: string; until: string } {
+  const now = Date.parse(lease.at);
+  if (!Number.isFinite(now)) throw new TypeError(`lease.at is not an instant: ${lease.at}`);
+  if (!(lease.ms > 0)) throw new TypeError(`lease.ms must be positive: ${lease.ms}`);
+  return { owner: lease.owner, now: new Date(now).toISOString(), until: new Date(now + lease.ms).toISOString() };
 }
 
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();

@@ -89,6 +89,7 @@ export class EventRepo {
          WHERE id = @id`,
       ),
       recent: db.prepare('SELECT * FROM events WHERE last_seen_at >= ? ORDER BY last_seen_at'),
+      recentOf: db.prepare('SELECT * FROM events WHERE institution = ? AND last_seen_at >= ? ORDER BY last_seen_at'),
     };
   }
 
@@ -148,8 +149,9 @@ export class EventRepo {
     return this.s.lastHour.get(eventId, m - 60, m) as number;
   }
 
-  listRecent(since: string): Event[] {
-    return (this.s.recent.all(since) as EventRow[]).map(rowToEvent);
+  listRecent(since: string, institution?: string): Event[] {
+    const rows = institution === undefined ? this.s.recent.all(since) : this.s.recentOf.all(institution, since);
+    return (rows as EventRow[]).map(rowToEvent);
   }
 
   list(q: EventQuery): Page<Event> {

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
-import type { MentionQuery, MentionView, Page } from '../store.js';
+import type { Lease, MentionQuery, MentionView, Page } from '../store.js';
 import {
   decodeCursor,
   encodeCursor,
   ftsPhrase,
   highlight,
+  leaseParams,
   listColumn,
   type MentionRow,
   mentionData,
@@ -60,7 +61,18 @@ export class MentionRepo {
         'INSERT INTO analyses (sk, mention_id, published_at, source, label, institution, institutions, topics, event_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertFts: db.prepare('INSERT INTO mention_fts (rowid, tokens, title) VALUES (?, ?, ?)'),
-      markProcessed: db.prepare('UPDATE mentions SET processed_at = ?, data = ? WHERE id = ?'),
+      markProcessed: db.prepare('UPDATE mentions SET processed_at = ?, data = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?'),
+      claim: db.prepare(
+        `UPDATE mentions SET lease_owner = @owner, lease_until = @until WHERE id = @id AND processed_at IS NULL AND duplicate_of IS NULL
+           AND (lease_until IS NULL OR lease_until <= @now OR lease_owner = @owner)`,
+      ),
+      claimable: db
+        .prepare(
+          `SELECT id FROM mentions WHERE processed_at IS NULL AND duplicate_of IS NULL AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY published_at, id LIMIT ?`,
+        )
+        .pluck(),
+      release: db.prepare('UPDATE mentions SET lease_owner = NULL, lease_until = ? WHERE id = ? AND lease_owner = ? AND processed_at IS NULL'),
       skOf: db.prepare('SELECT sk FROM analyses WHERE mention_id = ?').pluck(),
       analysed: db.prepare(
         `SELECT m.data, m.duplicate_of, m.processed_at, a.data AS adata, a.sk FROM analyses a JOIN mentions m ON m.id = a.mention_id
@@ -100,6 +112,27 @@ export class MentionRepo {
 
   listUnprocessed(limit: number): Mention[] {
     return (this.s.unprocessed.all(limit) as MentionRow[]).map(rowToMention);
+  }
+
+  claim(ids: string[], lease: Lease): string[] {
+    const p = leaseParams(lease);
+    return this.db.transaction(() => ids.filter((id) => this.s.claim.run({ ...p, id }).changes === 1)).immediate();
+  }
+
+  claimUnprocessed(limit: number, lease: Lease): Mention[] {
+    const p = leaseParams(lease);
+    return this.db
+      .transaction(() => {
+        const ids = this.s.claimable.all(p.now, Math.max(0, limit)) as string[];
+        for (const id of ids) this.s.claim.run({ ...p, id });
+        return ids.map((id) => rowToMention(this.s.get.get(id) as JoinedRow));
+      })
+      .immediate();
+  }
+
+  release(ids: string[], owner: string, retryAt: string | undefined): number {
+    const until = retryAt === undefined ? null : normIso(retryAt);
+    return this.db.transaction(() => ids.reduce((n, id) => n + this.s.release.run(until, id, owner).changes, 0)).immediate();
   }
 
   complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Event | undefined {

@@ -284,6 +284,26 @@ export const migrations: Migration[] = [
       DROP INDEX rollup_hour_label;
     `,
   },
+  {
+    version: 5,
+    name: 'cluster mode: mention leases, outbox claims, shared source state',
+    // A mention is leased to one worker (lease_owner until lease_until); a released mention may carry a
+    // lease_until without owner (back-off before the next claim). Notifications are claimed the same way.
+    // source_state holds per-source JSON shared by workers: kind 'state' and kind 'cookies'.
+    up: `
+      ALTER TABLE mentions ADD COLUMN lease_owner TEXT;
+      ALTER TABLE mentions ADD COLUMN lease_until TEXT;
+      ALTER TABLE notifications ADD COLUMN claim_owner TEXT;
+      ALTER TABLE notifications ADD COLUMN claim_until TEXT;
+      CREATE TABLE source_state (
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source, kind)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies pending migrations in order, each in its own transaction. Returns the versions applied. */

@@ -1,7 +1,21 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Analysis, ApiKeyRecord, AuditEntry, Case, CaseClock, Event, Mention, Notification, SourceCursor, SourceHealth } from '../../lib/domain.js';
 import type { Logger } from '../../lib/logger.js';
-import type { CaseChange, CaseQuery, EventQuery, MentionQuery, MentionView, NotificationAttempt, Page, SeriesPoint, SeriesQuery, Store } from '../store.js';
+import { type KeyedMutex, mutexFor } from '../lock.js';
+import type {
+  CaseChange,
+  CaseQuery,
+  EventQuery,
+  Lease,
+  MentionQuery,
+  MentionView,
+  NotificationAttempt,
+  Page,
+  SeriesPoint,
+  SeriesQuery,
+  Store,
+} from '../store.js';
 import { AdminRepo } from './admin.js';
 import { BulkImporter, type BulkItem } from './bulk.js';
 import { CaseRepo } from './cases.js';
@@ -29,6 +43,7 @@ export class SqliteStore implements Store {
   private readonly admin: AdminRepo;
   private readonly rollups: Rollups;
   private bulk?: BulkImporter;
+  private readonly locks: KeyedMutex;
 
   constructor(private readonly options: SqliteStoreOptions) {
     const log = options.log.child({ component: 'store' });
@@ -45,6 +60,7 @@ export class SqliteStore implements Store {
     this.mentions = new MentionRepo(this.db, this.rollups, { tokenize: options.tokenize, keepRawText: options.keepRawText ?? false });
     this.cases = new CaseRepo(this.db);
     this.admin = new AdminRepo(this.db);
+    this.locks = mutexFor(options.path === ':memory:' ? ':memory:' : resolve(options.path));
   }
 
   get path(): string {
@@ -67,6 +83,15 @@ export class SqliteStore implements Store {
   async searchMentions(query: MentionQuery): Promise<Page<MentionView>> {
     return this.mentions.search(query);
   }
+  async claimMentions(ids: string[], lease: Lease): Promise<string[]> {
+    return this.mentions.claim(ids, lease);
+  }
+  async claimUnprocessedMentions(limit: number, lease: Lease): Promise<Mention[]> {
+    return this.mentions.claimUnprocessed(limit, lease);
+  }
+  async releaseMentions(ids: string[], owner: string, retryAt?: string): Promise<number> {
+    return this.mentions.release(ids, owner, retryAt);
+  }
 
   // ---- events ----
   async saveEvent(event: Event): Promise<void> {
@@ -75,8 +100,8 @@ export class SqliteStore implements Store {
   async getEvent(id: string): Promise<Event | undefined> {
     return this.mentions.events.get(id);
   }
-  async listRecentEvents(since: string): Promise<Event[]> {
-    return this.mentions.events.listRecent(since);
+  async listRecentEvents(since: string, institution?: string): Promise<Event[]> {
+    return this.mentions.events.listRecent(since, institution);
   }
   async listEvents(query: EventQuery): Promise<Page<Event>> {
     return this.mentions.events.list(query);
@@ -117,6 +142,9 @@ export class SqliteStore implements Store {
   async recordNotificationAttempt(id: string, result: NotificationAttempt): Promise<void> {
     this.cases.recordAttempt(id, result);
   }
+  async claimNotifications(limit: number, lease: Lease): Promise<Notification[]> {
+    return this.cases.claimNotifications(limit, lease);
+  }
   async listNotifications(caseId: string): Promise<Notification[]> {
     return this.cases.notifications(caseId);
   }
@@ -139,6 +167,19 @@ export class SqliteStore implements Store {
   }
   async listSourceHealth(): Promise<SourceHealth[]> {
     return this.admin.listHealth();
+  }
+  async getSourceState(source: string): Promise<Record<string, unknown> | undefined> {
+    const data = this.admin.getState(source, 'state');
+    return data === undefined ? undefined : (JSON.parse(data) as Record<string, unknown>);
+  }
+  async putSourceState(source: string, state: Record<string, unknown>, at: string): Promise<void> {
+    this.admin.setState(source, 'state', JSON.stringify(state), at);
+  }
+  async loadCookieJar(source: string): Promise<string | undefined> {
+    return this.admin.getState(source, 'cookies');
+  }
+  async saveCookieJar(source: string, jar: string, at: string): Promise<void> {
+    this.admin.setState(source, 'cookies', jar, at);
   }
 
   // ---- reports ----
@@ -177,11 +218,19 @@ export class SqliteStore implements Store {
   async getRuleSet(name: string): Promise<{ version: number; yaml: string; savedAt: string; actor: string } | undefined> {
     return this.admin.getRuleSet(name);
   }
+  async getRuleSetVersion(name: string): Promise<number> {
+    return this.admin.ruleSetVersion(name);
+  }
   async appendAudit(entry: AuditEntry): Promise<void> {
     this.admin.appendAudit(entry);
   }
   async listAudit(target: string | undefined, limit: number): Promise<AuditEntry[]> {
     return this.admin.listAudit(target, limit);
+  }
+
+  // ---- coordination ----
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, fn);
   }
 
   // ---- bulk (seeding and imports only) ----

@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict';
 import type { Store } from '../../../store/store.js';
 import { runCaseContract } from './contract-cases.js';
+import { runClusterContract, runRaceContract } from './contract-cluster.js';
 import { analysis, event, mention, plus } from './fixtures.js';
 
 const T0 = '2025-11-22T02:00:00.000Z';
 
-/** The Store contract: every backend must pass it. `factory` returns a fresh, empty store. */
-export function runStoreContract(name: string, factory: () => Promise<Store>): void {
+/**
+ * The Store contract: every backend must pass it. `factory` returns a fresh, empty store; `twin`, when
+ * given, opens a second instance on the same database (for the races between two instances).
+ */
+export function runStoreContract(name: string, factory: () => Promise<Store>, twin?: (store: Store) => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    let second: Store | undefined;
     beforeEach(async () => {
       store = await factory();
     });
     afterEach(async () => {
+      await second?.close();
+      second = undefined;
       await store.close();
     });
 
@@ -328,5 +335,14 @@ export function runStoreContract(name: string, factory: () => Promise<Store>): v
     });
 
     runCaseContract(() => store, T0);
+    runClusterContract(() => store, T0);
+    if (twin) {
+      describe('with a second instance', () => {
+        beforeEach(async () => {
+          second = await twin(store);
+        });
+        runRaceContract(() => [store, second!], T0);
+      });
+    }
   });
 }

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { ConflictError } from '../../../lib/errors.js';
+import type { CaseChange, Lease, Store } from '../../../store/store.js';
+import { analysis, event, kase, mention, notification, plus } from './fixtures.js';
+
+const openCase = (id: string, eventId: string, at: string): CaseChange => ({
+  case: kase(id, eventId, at),
+  expectNew: true,
+  history: [{ at, type: 'opened', tier: 'L1', actor: 'system', reason: 'rule l1_single_complaint' }],
+  scheduleClocks: [{ id: `${id}:L1:ack`, caseId: id, kind: 'ack', tier: 'L1', dueAt: plus(at, 15) }],
+  cancelClockKinds: [],
+  notifications: [notification(`${id}-n1`, id, `${id}:L1:opened:webhook:cs-desk`, at)],
+});
+
+const lease = (owner: string, at: string, minutes = 5): Lease => ({ owner, at, ms: minutes * 60_000 });
+
+async function seedMentions(store: Store, T0: string, n: number, prefix = 'l'): Promise<string[]> {
+  const ms = Array.from({ length: n }, (_, i) =>
+    mention({ nativeId: `${prefix}${i}`, text: `浦发银行信用卡分期手续费太高了，投诉第${i + 1}次`, publishedAt: plus(T0, n - i) }),
+  );
+  await store.upsertMentions(ms);
+  return ms.map((m) => m.id);
+}
+
+/** Leases, race-safe case opening, outbox claims, shared source state and named locks: part of runStoreContract. */
+export function runClusterContract(getStore: () => Store, T0: string): void {
+  describe('cluster primitives', () => {
+    it('leases mentions by id: one owner at a time, until expiry, ended by completion or release', async () => {
+      const store = getStore();
+      const ids = await seedMentions(store, T0, 3);
+      const dup = mention({ nativeId: 'l-dup', text: '重复', publishedAt: T0, contentHash: `h-weibo-${ids[0]!.slice(6)}` });
+      await store.upsertMentions([dup]);
+      assert.deepEqual(await store.claimMentions([...ids.slice(0, 2), dup.id, 'weibo:missing'], lease('w1', T0)), ids.slice(0, 2));
+      assert.deepEqual(await store.claimMentions(ids, lease('w2', plus(T0, 1))), [ids[2]], 'w1 holds the first two');
+      assert.deepEqual(await store.claimMentions([ids[0]!], lease('w1', plus(T0, 4))), [ids[0]], 'the owner extends its lease');
+      assert.deepEqual(await store.claimMentions(ids.slice(0, 2), lease('w2', plus(T0, 6))), [ids[1]], 'w1 lease on the second expired at +5');
+      const m = (await store.getMention(ids[0]!))!;
+      await store.completeMention(m.id, analysis(m, { tokens: ['浦发银行', '手续费'] }), undefined, plus(T0, 7));
+      assert.deepEqual(await store.claimMentions([ids[0]!], lease('w3', plus(T0, 20))), [], 'processed mentions are never leased');
+      assert.equal(await store.releaseMentions([ids[1]!, ids[2]!], 'w1'), 0, 'only the owner releases');
+      assert.equal(await store.releaseMentions([ids[1]!], 'w2', plus(T0, 30)), 1);
+      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w3', plus(T0, 29))), [], 'back-off until retryAt');
+      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w3', plus(T0, 30))), [ids[1]]);
+      assert.equal(await store.releaseMentions([ids[1]!], 'w3'), 1);
+      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w4', plus(T0, 30))), [ids[1]], 'released without retryAt: claimable at once');
+      await assert.rejects(store.claimMentions(ids, { owner: 'w5', at: 'soon', ms: 1000 }), TypeError);
+    });
+
+    it('claims unprocessed mentions for recovery, oldest first, skipping leased ones', async () => {
+      const store = getStore();
+      const ids = await seedMentions(store, T0, 5);
+      const oldestFirst = [...ids].reverse();
+      await store.claimMentions([oldestFirst[1]!], lease('w1', T0));
+      const got = await store.claimUnprocessedMentions(3, lease('w2', T0));
+      assert.deepEqual(
+        got.map((m) => m.id),
+        [oldestFirst[0], oldestFirst[2], oldestFirst[3]],
+      );
+      assert.equal(got[0]?.text, '浦发银行信用卡分期手续费太高了，投诉第5次');
+      assert.deepEqual(
+        (await store.claimUnprocessedMentions(10, lease('w3', plus(T0, 1)))).map((m) => m.id),
+        [oldestFirst[4]],
+      );
+      assert.equal((await store.claimUnprocessedMentions(10, lease('w3', plus(T0, 1)))).length, 0);
+      assert.equal((await store.claimUnprocessedMentions(10, lease('w3', plus(T0, 6)))).length, 5, 'all leases expired at +6');
+      assert.equal((await store.listUnprocessedMentions(10)).length, 5, 'listing ignores leases');
+    });
+
+    it('opens a case only once per id and per event when expectNew is set', async () => {
+      const store = getStore();
+      await store.commitCaseChange(openCase('c_ev1', 'ev1', T0));
+      await assert.rejects(store.commitCaseChange(openCase('c_ev1', 'ev1', plus(T0, 1))), ConflictError);
+      await assert.rejects(store.commitCaseChange(openCase('c_other', 'ev1', plus(T0, 1))), ConflictError);
+      assert.equal(await store.getCase('c_other'), undefined);
+      const c = (await store.getCase('c_ev1'))!;
+      assert.equal(c.openedAt, T0);
+      assert.equal(c.history.length, 1);
+      assert.equal((await store.listNotifications('c_ev1')).length, 1);
+    });
+
+    it('claims due notifications for one dispatcher until the attempt is recorded or the claim expires', async () => {
+      const store = getStore();
+      await store.commitCaseChange({
+        ...openCase('c_n', 'ev-n', T0),
+        notifications: ['a', 'b', 'c'].map((k, i) => notification(`n-${k}`, 'c_n', `k-${k}`, plus(T0, i))),
+      });
+      assert.deepEqual(
+        (await store.claimNotifications(10, lease('d1', plus(T0, 1)))).map((n) => n.id),
+        ['n-a', 'n-b'],
+      );
+      assert.deepEqual(
+        (await store.claimNotifications(10, lease('d2', plus(T0, 2)))).map((n) => n.id),
+        ['n-c'],
+      );
+      await store.recordNotificationAttempt('n-a', { ok: false, at: plus(T0, 2), error: 'HTTP 503', nextAttemptAt: plus(T0, 3) });
+      await store.recordNotificationAttempt('n-b', { ok: true, at: plus(T0, 2) });
+      assert.deepEqual(
+        (await store.claimNotifications(10, lease('d2', plus(T0, 3)))).map((n) => [n.id, n.attempts, n.lastError]),
+        [
+          ['n-c', 0, undefined],
+          ['n-a', 1, 'HTTP 503'],
+        ],
+        'n-a was released by its attempt; d2 re-claims its own n-c',
+      );
+      assert.equal((await store.claimNotifications(10, lease('d1', plus(T0, 7)))).length, 0, "d2's claims run until +8");
+      assert.deepEqual(
+        (await store.claimNotifications(1, lease('d1', plus(T0, 8)))).map((n) => n.id),
+        ['n-c'],
+      );
+    });
+
+    it('keeps source state and cookie jars, rule versions and recent events per institution', async () => {
+      const store = getStore();
+      assert.equal(await store.getSourceState('weibo'), undefined);
+      assert.equal(await store.loadCookieJar('weibo'), undefined);
+      await store.putSourceState('weibo', { visitorUntil: plus(T0, 60), pages: [1, 2] }, T0);
+      await store.putSourceState('weibo', { visitorUntil: plus(T0, 90), note: '访客' }, plus(T0, 1));
+      const jar = JSON.stringify({ version: 'tough-cookie@6', cookies: [{ key: 'SUB', value: '_2A25abc', domain: 'weibo.com' }] });
+      await store.saveCookieJar('weibo', jar, T0);
+      assert.deepEqual(await store.getSourceState('weibo'), { visitorUntil: plus(T0, 90), note: '访客' });
+      assert.equal(await store.loadCookieJar('weibo'), jar);
+      assert.equal(await store.loadCookieJar('heimao'), undefined);
+      assert.equal(await store.getRuleSetVersion('escalation'), 0);
+      await store.saveRuleSet('escalation', 'rules: []\n', 'admin', T0);
+      await store.saveRuleSet('escalation', 'rules: []\n', 'admin', plus(T0, 1));
+      assert.equal(await store.getRuleSetVersion('escalation'), 2);
+      await store.saveEvent(event('e-icbc', plus(T0, 10)));
+      await store.saveEvent(event('e-ccb', plus(T0, 10), 'ccb'));
+      await store.saveEvent(event('e-old', T0, 'ccb'));
+      assert.deepEqual(
+        (await store.listRecentEvents(plus(T0, 5), 'ccb')).map((e) => e.id),
+        ['e-ccb'],
+      );
+    });
+  });
+}
+
+/**
+ * The races cluster mode brings: two store instances on one database (two pools, two connections),
+ * called concurrently. Exactly one caller wins each case, clock, notification and mention.
+ */
+export function runRaceContract(getPair: () => [Store, Store], T0: string): void {
+  describe('races between two store instances', () => {
+    it('two callers opening the same case: exactly one case, one history entry, one notification', async () => {
+      const [a, b] = getPair();
+      for (let round = 0; round < 5; round++) {
+        const ev = `race-ev${round}`;
+        const results = await Promise.allSettled([a, b, a, b].map((s, i) => s.commitCaseChange(openCase(i % 2 ? `c_${ev}` : `c_${ev}_x${i}`, ev, T0))));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}`);
+        for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
+        const won = await b.getCaseByEvent(ev);
+        assert.ok(won);
+        assert.equal(won.history.length, 1);
+        assert.equal((await a.listNotifications(won.id)).length, 1);
+      }
+      assert.equal((await a.listCases({ limit: 100 })).total, 5);
+    });
+
+    it('two sweepers claiming the same clocks: each fires once', async () => {
+      const [a, b] = getPair();
+      await a.commitCaseChange(openCase('c_clk', 'ev-clk', T0));
+      const due = await b.listDueClocks(plus(T0, 20), 10);
+      assert.equal(due.length, 1);
+      const wins = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).claimClock(due[0]!.id, plus(T0, 16))));
+      assert.equal(wins.filter(Boolean).length, 1);
+    });
+
+    it('two dispatchers claiming the outbox: every notification goes to exactly one', async () => {
+      const [a, b] = getPair();
+      await a.commitCaseChange({
+        ...openCase('c_out', 'ev-out', T0),
+        notifications: Array.from({ length: 30 }, (_, i) => notification(`o${i}`, 'c_out', `c_out:k${i}`, T0)),
+      });
+      const batches = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).claimNotifications(7, lease(`d${i}`, plus(T0, 1)))));
+      const ids = batches.flat().map((n) => n.id);
+      assert.equal(ids.length, 30, 'all claimed');
+      assert.equal(new Set(ids).size, 30, 'none twice');
+    });
+
+    it('two workers leasing the same mentions: every mention goes to exactly one', async () => {
+      const [a, b] = getPair();
+      const ids = await seedMentions(a, T0, 40, 'r');
+      const won = await Promise.all([
+        a.claimMentions(ids, lease('w1', T0)),
+        b.claimMentions([...ids].reverse(), lease('w2', T0)),
+        a.claimUnprocessedMentions(15, lease('w3', T0)),
+        b.claimUnprocessedMentions(15, lease('w4', T0)),
+      ]);
+      const all = [...won[0], ...won[1], ...won[2].map((m) => m.id), ...won[3].map((m) => m.id)];
+      assert.equal(all.length, 40);
+      assert.equal(new Set(all).size, 40);
+    });
+
+    it('withLock serializes a read-modify-write across instances', async () => {
+      const [a, b] = getPair();
+      await a.putSourceState('counter', { n: 0 }, T0);
+      const bump = (s: Store) =>
+        s.withLock('cluster:icbc', async () => {
+          const cur = (await s.getSourceState('counter')) as { n: number };
+          await s.putSourceState('counter', { n: cur.n + 1 }, T0);
+        });
+      await Promise.all(Array.from({ length: 12 }, (_, i) => bump(i % 2 ? a : b)));
+      assert.deepEqual(await b.getSourceState('counter'), { n: 12 });
+      await assert.rejects(
+        a.withLock('cluster:icbc', async () => {
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await b.withLock('cluster:icbc', async () => 'free again'), 'free again');
+    });
+  });
+}
