@@ -27,21 +27,35 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+async function runRole(role: 'all' | 'api' | 'worker' | 'scheduler'): Promise<void> {
+  const config = loadConfig({ files: configFiles() });
+  const { createRuntime } = await import('./app/runtime.js');
+  const runtime = await createRuntime(config, { role, apiKey: process.env.RADAR_API_KEY });
+  const stop = async (signal: string) => {
+    runtime.log.info('shutting down', { signal });
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
 program
   .command('start')
-  .description('run the service: crawlers, analysis, escalation, notifications and the HTTP API')
-  .action(async () => {
-    const config = loadConfig({ files: configFiles() });
-    const { createRuntime } = await import('./app/runtime.js');
-    const runtime = await createRuntime(config, { apiKey: process.env.RADAR_API_KEY });
-    const stop = async (signal: string) => {
-      runtime.log.info('shutting down', { signal });
-      await runtime.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-  });
+  .description('run the whole service in one process (embedded SQLite store, in-process queue)')
+  .action(() => runRole('all'));
+program
+  .command('api')
+  .description('cluster role: the HTTP API and dashboard (needs DATABASE_URL and REDIS_URL; run any number)')
+  .action(() => runRole('api'));
+program
+  .command('worker')
+  .description('cluster role: crawl and processing jobs, SLA sweeper, notification outbox (needs DATABASE_URL and REDIS_URL; run any number)')
+  .action(() => runRole('worker'));
+program
+  .command('scheduler')
+  .description('cluster role: crawl schedules as BullMQ job schedulers and the daily digest (each tick fires once however many run)')
+  .action(() => runRole('scheduler'));
 
 program
   .command('demo')

@@ -9,6 +9,7 @@ import type { Analysis, Case, Mention, Tier } from '../lib/domain.js';
 import { createLogger, type Logger, silentLogger } from '../lib/logger.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
+import { createMentionProcessor } from './process-mentions.js';
 
 export interface BacktestCase {
   caseId: string;
@@ -51,11 +52,26 @@ export async function backtest(
   const clock = new FakeClock(range.from);
   const sim = await createStore({ ...config.store, backend: 'sqlite', dataDir: ':memory:' }, { log });
   try {
-    const clusterer = createClusterer(config.analysis, { clock });
     const service = createEscalationService({ store: sim, rules, config, clock, log });
     const sweeper = createSweeper({ store: sim, service, clock, log });
-    let mentions = 0;
+    const stored = new Map<string, Analysis>();
     const events = new Set<string>();
+    // The production processing use case, fed the stored analyses instead of the analyzer.
+    const processor = createMentionProcessor({
+      store: sim,
+      analyse: (list, at) => list.map((m) => ({ ...stored.get(m.id)!, analyzedAt: at })),
+      clusterer: createClusterer(config.analysis, { clock }),
+      onEventUpdated: async (event) => {
+        events.add(event.id);
+        await service.onEventUpdated(event);
+      },
+      clock,
+      log,
+      owner: 'backtest',
+      windowHours: config.analysis.clusterWindowHours,
+      shared: false,
+    });
+    let mentions = 0;
     let afterId: string | undefined;
     for (;;) {
       const page = await source.listAnalysedMentions(range.from, range.to, afterId, 500);
@@ -66,15 +82,9 @@ export async function backtest(
         if (Date.parse(mention.publishedAt) > clock.now().getTime()) clock.set(mention.publishedAt);
         await sweeper.sweepOnce();
         await sim.upsertMentions([{ ...mention, processedAt: undefined, duplicateOf: undefined }]);
-        const assignment = clusterer.assign(mention, analysis);
-        if (assignment?.created) await sim.saveEvent(assignment.event);
-        const event = await sim.completeMention(mention.id, analysis, assignment?.event.id, iso(clock.now()));
-        if (event) {
-          clusterer.update(event);
-          events.add(event.id);
-          await service.onEventUpdated(event);
-        }
-        mentions += 1;
+        stored.set(mention.id, analysis);
+        mentions += (await processor.processMentions([mention.id])).processed;
+        stored.delete(mention.id);
       }
       afterId = page[page.length - 1]?.id;
     }

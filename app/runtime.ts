@@ -1,46 +1,54 @@
-import { readFileSync } from 'node:fs';
-import { createAnalyzer, createClusterer, createInstitutionMatcher, maskPii, TOPICS } from '../analysis/index.js';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { createAnalyzer, createClusterer, createInstitutionMatcher } from '../analysis/index.js';
 import { createTokenizer } from '../analysis/tokenizer.js';
-import { createApiApp } from '../api/app.js';
-import { ensureBootstrapKey } from '../api/keys.js';
-import { startApiServer } from '../api/server.js';
-import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { BrowserPool, findChrome } from '../crawlers/core/browser.js';
+import { HostPacer, type Pacer, RedisHostPacer } from '../crawlers/core/pacer.js';
 import { createCrawlers } from '../crawlers/registry.js';
 import { createDigestScheduler } from '../escalation/digest.js';
 import { createDispatcher } from '../escalation/dispatcher.js';
 import { createNotifiers } from '../escalation/notifiers/index.js';
-import { parseRules } from '../escalation/rules.js';
 import { createEscalationService } from '../escalation/service.js';
 import { createSweeper } from '../escalation/sweeper.js';
 import { createCaseWorkflow } from '../escalation/workflow.js';
-import { MessageBus } from '../lib/bus.js';
+import { MessageBus, RedisBus } from '../lib/bus.js';
 import { type Clock, systemClock } from '../lib/clock.js';
+import { CriticalError, errorMessage } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createMetrics, type Metrics } from '../lib/metrics.js';
 import { createQueue } from '../queue/index.js';
 import type { JobQueue } from '../queue/queue.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
-import { createPipeline, type Pipeline } from './pipeline.js';
+import { startApi } from './api-role.js';
+import { enqueueCrawl, JOBS, registerWorkerJobs, startClusterSchedules } from './jobs.js';
+import { analyserFn, createMentionProcessor, type MentionProcessor } from './process-mentions.js';
+import { createLiveRules } from './rules-live.js';
+
+/** `all` is `radar start` (embedded); the others are the cluster roles. */
+export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 
 export interface RuntimeOptions {
   clock?: Clock;
   log?: Logger;
-  /** Start the HTTP API (default true). */
+  /** Which role this process plays (default `all`). */
+  role?: Role;
+  /** Start the HTTP API (default true for `all` and `api`). */
   api?: boolean;
-  /** Start cron schedules for crawlers, the SLA sweeper and the digest (default true). */
+  /** Start cron schedules, the SLA sweeper, the dispatcher and the digest (default true). */
   schedules?: boolean;
   /** Bootstrap admin key (env RADAR_API_KEY). */
   apiKey?: string;
 }
 
 export interface Runtime {
+  role: Role;
   config: Config;
   store: Store;
   queue: JobQueue;
-  pipeline: Pipeline;
+  processor: MentionProcessor;
   crawlers: ReturnType<typeof createCrawlers>;
   escalation: ReturnType<typeof createEscalationService>;
   sweeper: ReturnType<typeof createSweeper>;
@@ -54,31 +62,48 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-const RULES_NAME = 'escalation';
+/** Cluster roles need the shared backends; `radar start` runs on the embedded ones. */
+function checkBackends(config: Config, role: Role): string | undefined {
+  if (role === 'all') return undefined;
+  if (config.queue.backend !== 'bullmq' || !config.queue.redisUrl) {
+    throw new CriticalError(`radar ${role} runs in a cluster: set REDIS_URL (queue.backend bullmq, queue.redisUrl)`);
+  }
+  if (config.store.backend === 'sqlite') {
+    throw new CriticalError(`radar ${role} runs in a cluster: set DATABASE_URL to a PostgreSQL database (store.backend postgres)`);
+  }
+  return config.queue.redisUrl;
+}
 
 /**
- * The composition root: wires store, queue, analysis, crawlers, escalation, notifications and the API
- * for `radar start` and `radar demo`. Whoever creates a resource here closes it in `close()`.
+ * The composition root of every role. `radar start` (`all`) wires everything in one process on the
+ * embedded store, in-process queue, bus and pacer. The cluster roles share PostgreSQL and Redis: `api`
+ * serves HTTP, `worker` runs crawl and processing jobs plus the SLA sweeper and the outbox dispatcher,
+ * `scheduler` upserts the crawl schedules (BullMQ job schedulers) and runs the daily digest.
+ * Whoever creates a resource here closes it in `close()`.
  */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const role = options.role ?? 'all';
+  const redisUrl = checkBackends(config, role);
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? createLogger({ level: config.log.level, format: config.log.format });
-  const bus = new MessageBus();
+  const log = (options.log ?? createLogger({ level: config.log.level, format: config.log.format })).child({ role });
+  const owner = `${hostname()}:${process.pid}:${newId('p')}`;
+  const bus = redisUrl ? new RedisBus({ url: redisUrl, log }) : new MessageBus();
+  if (bus instanceof RedisBus) await bus.ready;
+  const paceRedis = redisUrl && (role === 'worker' || role === 'all') ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const pacer: Pacer = paceRedis ? new RedisHostPacer(paceRedis) : new HostPacer();
   const metrics = createMetrics();
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
   const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t) });
   const queue = createQueue(config.queue, { log });
-  const analyzer = createAnalyzer(config);
-  const clusterer = createClusterer(config.analysis, { clock });
   const matcher = createInstitutionMatcher(config.watchlist);
+  const rules = await createLiveRules({ config, store, bus, clock, log });
 
-  // Rules: the latest version saved through the API wins over the file shipped with the config.
-  const stored = await store.getRuleSet(RULES_NAME);
-  const rulesYaml = stored?.yaml ?? readFileSync(projectPath(config.escalation.rulesFile), 'utf8');
-  let rules = parseRules(rulesYaml);
-
-  const escalation = createEscalationService({ store, rules, config, clock, log, bus, metrics });
-  const workflow = createCaseWorkflow({ store, clock, log, bus, rules });
+  const escalation = createEscalationService({ store, rules: rules.current(), config, clock, log, bus, metrics });
+  const workflow = createCaseWorkflow({ store, clock, log, bus, rules: rules.current() });
+  rules.onChange((r) => {
+    escalation.setRules(r);
+    workflow.setRules(r);
+  });
   const sweeper = createSweeper({ store, service: escalation, clock, log, intervalMs: config.escalation.sweepIntervalSeconds * 1000 });
   const dispatcher = createDispatcher({
     store,
@@ -87,34 +112,31 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     metrics,
     maxAttempts: config.escalation.maxDeliveryAttempts,
+    owner,
   });
   const digest = createDigestScheduler({ config, store, clock, log, bus });
-  for (const role of ['customer_service', 'pr', 'executive', 'compliance'] as const) {
-    if ((config.escalation.routes[role] ?? []).length === 0) {
-      log.warn('no notification route for a role: its cases open on the board but nobody is paged', { role, configKey: `escalation.routes.${role}` });
+  for (const r of ['customer_service', 'pr', 'executive', 'compliance'] as const) {
+    if ((config.escalation.routes[r] ?? []).length === 0) {
+      log.warn('no notification route for a role: its cases open on the board but nobody is paged', { role: r, configKey: `escalation.routes.${r}` });
     }
   }
 
-  const pipeline = createPipeline({
+  const processor = createMentionProcessor({
     store,
-    analyzer,
-    clusterer,
+    analyse: analyserFn(createAnalyzer(config)),
+    clusterer: createClusterer(config.analysis, { clock }),
     onEventUpdated: (event) => escalation.onEventUpdated(event),
     clock,
     log,
     metrics,
+    owner,
+    leaseMs: config.queue.leaseSeconds * 1000,
     windowHours: config.analysis.clusterWindowHours,
+    shared: role !== 'all',
   });
-  queue.process<{ reason: string }>('process-mentions', async () => {
-    await pipeline.kick();
-    await dispatcher.dispatchOnce();
-  });
-  const kickPipeline = async () => {
-    await queue.add('process-mentions', { reason: 'stored' }, { attempts: 5, backoffMs: 1000 });
-  };
 
   let browser: BrowserPool | undefined;
-  const chrome = findChrome(config.crawl.chromePath);
+  const chrome = role === 'worker' || role === 'all' ? findChrome(config.crawl.chromePath) : undefined;
   if (chrome) browser = new BrowserPool({ executablePath: chrome, maxPages: config.crawl.browserPages, log });
   const crawlers = createCrawlers(config, {
     store,
@@ -123,82 +145,70 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     bus,
     browser,
+    pacer,
     filter: (post) => matcher.isRelevant(`${post.title ?? ''} ${post.text}`),
     onStored: async (ids) => {
-      if (ids.length > 0) {
-        bus.publish({ type: 'mention.stored', count: ids.length });
-        await kickPipeline();
-      }
+      if (ids.length === 0) return;
+      bus.publish({ type: 'mention.stored', count: ids.length });
+      await queue.add(JOBS.process, { ids }, { attempts: 5, backoffMs: 1000 });
     },
   });
 
-  // A run interrupted by a crash left its source marked running; nothing is running in a new process.
-  for (const health of await store.listSourceHealth()) {
-    if (health.running) await store.saveSourceHealth({ ...health, running: false });
+  const worker = role === 'all' || role === 'worker';
+  const orphans = worker
+    ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : config.queue.leaseSeconds * 1000 })
+    : undefined;
+  if (role === 'all') {
+    // A run interrupted by a crash left its source marked running; nothing is running in a new process.
+    for (const health of await store.listSourceHealth()) {
+      if (health.running) await store.saveSourceHealth({ ...health, running: false });
+    }
   }
-  await pipeline.recover();
-  if (options.apiKey) await ensureBootstrapKey(store, options.apiKey, clock);
-
-  let server: { url: string; close(): Promise<void> } | undefined;
-  if (options.api ?? true) {
-    const app = createApiApp({
-      config,
-      store,
-      workflow,
-      rules: {
-        get: async () => {
-          const current = await store.getRuleSet(RULES_NAME);
-          return { version: current?.version ?? 0, yaml: current?.yaml ?? rulesYaml };
-        },
-        validate: (yaml: string) => {
-          try {
-            parseRules(yaml);
-            return [];
-          } catch (err) {
-            return [{ path: '(rules)', message: err instanceof Error ? err.message : String(err) }];
-          }
-        },
-        update: async (yaml: string, actor: string) => {
-          rules = parseRules(yaml);
-          const version = await store.saveRuleSet(RULES_NAME, yaml, actor, clock.now().toISOString());
-          escalation.setRules(rules);
-          workflow.setRules(rules);
-          return { version };
-        },
-      },
-      crawl: { runNow: (id: string) => crawlers.scheduler.runNow(id), sourceIds: () => [...crawlers.adapters.keys()] },
-      tokenize: (t: string) => tokenizer.tokens(t),
-      maskText: (t: string) => maskPii(t).text,
-      topicInfo: (id: string) => {
-        const topic = TOPICS.find((x) => x.id === id);
-        if (!topic) return undefined;
-        const businessLine = topic.businessLine === 'infer' ? (topic.fallback ?? 'other') : topic.businessLine;
-        return { businessLine, cause: topic.cause, label: topic.label };
-      },
-      bus,
-      metrics,
-      clock,
-      log,
-      webDir: projectPath('web/dist'),
-      // Response schemas are checked by the API tests; a running service does not pay for it per request.
-      validateResponses: process.env.RADAR_VALIDATE_RESPONSES === '1',
-    });
-    server = await startApiServer(app, config.server.port, config.server.host);
-    log.info('API listening', { url: server.url });
+  if (worker) await processor.recover();
+  if (options.apiKey && (role === 'all' || role === 'api')) {
+    const { ensureBootstrapKey } = await import('../api/keys.js');
+    await ensureBootstrapKey(store, options.apiKey, clock);
   }
 
-  if (options.schedules ?? true) {
-    crawlers.scheduler.start();
+  const runNow =
+    role === 'all'
+      ? (id: string) => crawlers.scheduler.runNow(id)
+      : async (id: string) => {
+          if (!(await enqueueCrawl(queue, id))) log.info('crawl already queued or running', { source: id });
+        };
+  const server =
+    (options.api ?? (role === 'all' || role === 'api'))
+      ? await startApi({
+          config,
+          store,
+          workflow,
+          rules: rules.service,
+          runNow,
+          sourceIds: () => [...crawlers.adapters.keys()],
+          tokenizer,
+          bus,
+          metrics,
+          clock,
+          log,
+        })
+      : undefined;
+
+  const schedules = options.schedules ?? true;
+  if (schedules && role === 'all') crawlers.scheduler.start();
+  if (schedules && role === 'scheduler') await startClusterSchedules(queue, config, log);
+  if (schedules && worker) {
     sweeper.start();
     dispatcher.start();
-    digest.start();
+    orphans?.start();
   }
+  if (schedules && (role === 'all' || role === 'scheduler')) digest.start();
 
   return {
+    role,
     config,
     store,
     queue,
-    pipeline,
+    processor,
     crawlers,
     escalation,
     sweeper,
@@ -214,10 +224,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sweeper.stop();
       dispatcher.stop();
       digest.stop();
+      orphans?.stop();
+      rules.close();
       await server?.close();
       await queue.close();
       await crawlers.close();
       await browser?.close();
+      await bus.close();
+      await paceRedis?.quit().catch((err: unknown) => log.warn('pacer redis close failed', { error: errorMessage(err) }));
       await store.close();
     },
   };

@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import type { RawPost } from '../lib/domain.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { type CoreFetcher, createFetcher, defaultHostPacer, type HostPacer, type Sleep } from './core/http.js';
+import { type CoreFetcher, createFetcher, HostPacer, type Pacer, type Sleep } from './core/http.js';
 import { type CrawlRunner, createCrawlRunner, type RunnerStore } from './runner.js';
 import { type CrawlScheduler, type CronLike, createCrawlScheduler } from './scheduler.js';
 import { createAdapter } from './sources/index.js';
@@ -22,8 +22,8 @@ export interface CrawlersDeps {
   browser?: BrowserFetcher;
   filter?: (post: RawPost) => boolean;
   onStored: (mentionIds: string[]) => Promise<void>;
-  /** Defaults to the process-wide pacer, so every source hitting one host shares its budget. */
-  pacer?: HostPacer;
+  /** Per-host pacing shared by every source (cluster: RedisHostPacer, shared by every worker); default one in-process pacer for these crawlers. */
+  pacer?: Pacer;
   /** Test seams. */
   sleep?: Sleep;
   cron?: CronLike;
@@ -55,7 +55,7 @@ export function queriesForSource(source: SourceConfig, watchlist: Institution[])
 /** Wires adapters, one fetcher per source, the runner and the scheduler for every enabled source. */
 export function createCrawlers(config: Config, deps: CrawlersDeps): Crawlers {
   const env = deps.env ?? process.env;
-  const pacer = deps.pacer ?? defaultHostPacer;
+  const pacer = deps.pacer ?? new HostPacer();
   const sourceConfigs: Record<string, SourceConfig> = {};
   const adapters = new Map<string, SourceAdapter>();
   const fetchers = new Map<string, CoreFetcher>();

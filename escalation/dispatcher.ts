@@ -20,6 +20,10 @@ export interface DispatcherDeps {
   /** How often `start()` polls the outbox (default 2 s). */
   intervalMs?: number;
   batchSize?: number;
+  /** Claim holder name, unique per process: dispatchers in several processes never send one row twice. */
+  owner?: string;
+  /** How long a claimed row stays ours (default 5 min); a crashed dispatcher's rows are resent after it. */
+  claimMs?: number;
 }
 
 export interface Dispatcher {
@@ -74,7 +78,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function run(): Promise<number> {
-    const due = await deps.store.listDueNotifications(iso(deps.clock.now()), deps.batchSize ?? 100);
+    const lease = { owner: deps.owner ?? 'dispatcher', at: iso(deps.clock.now()), ms: deps.claimMs ?? 5 * 60_000 };
+    const due = await deps.store.claimNotifications(deps.batchSize ?? 100, lease);
     const byChannel = new Map<string, Notification[]>();
     for (const n of due) byChannel.set(n.channel, [...(byChannel.get(n.channel) ?? []), n]);
     await Promise.all(
@@ -87,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     dispatchOnce() {
-      // One pass at a time per process, so a notification is never sent twice concurrently.
+      // One pass at a time per process; across processes the store's claim gives each row to one dispatcher.
       running ??= run().finally(() => {
         running = undefined;
       });

@@ -320,7 +320,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     const final: Case = { ...c, updatedAt: at, history: [...(existing?.history ?? []), ...history] };
     const change: CaseChange = {
       case: final,
-      ...(existing ? { expectedUpdatedAt: existing.updatedAt } : {}),
+      ...(existing ? { expectedUpdatedAt: existing.updatedAt } : { expectNew: true }),
       history,
       scheduleClocks: clocks,
       cancelClockKinds: [...cancel],

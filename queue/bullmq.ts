@@ -3,7 +3,7 @@ import { DelayedError, type Job, MetricsTime, Queue, UnrecoverableError, Worker 
 import { errorMessage, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, isUnrecoverable } from './memory.js';
-import type { JobHandler, JobOptions, JobQueue, QueueStats } from './queue.js';
+import type { JobHandler, JobOptions, JobQueue, QueueStats, RecurringJobs } from './queue.js';
 
 export interface BullMqQueueOptions {
   /** redis://[user:password@]host:port[/db] */
@@ -23,7 +23,7 @@ export interface BullMqQueueOptions {
  * deduplication, which holds while the job is waiting, delayed, retrying or active and is released when it
  * finishes. Completed/failed counts come from BullMQ metrics, so they are cluster-wide.
  */
-export class BullMqQueue implements JobQueue {
+export class BullMqQueue implements JobQueue, RecurringJobs {
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
   private readonly connection: { url: string; maxRetriesPerRequest: null };
@@ -103,6 +103,23 @@ export class BullMqQueue implements JobQueue {
     });
     // A deduplicated add returns the id of the job already holding the key.
     return job.id === id;
+  }
+
+  async upsertSchedule(id: string, schedule: { pattern: string; tz: string }, name: string, data: unknown): Promise<void> {
+    await this.queue(name).upsertJobScheduler(
+      id,
+      { pattern: schedule.pattern, tz: schedule.tz },
+      { name, data, opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } } },
+    );
+  }
+
+  async pruneSchedules(name: string, keep: string[]): Promise<number> {
+    const q = this.queue(name);
+    let removed = 0;
+    for (const s of await q.getJobSchedulers()) {
+      if (s.key && !keep.includes(s.key) && (await q.removeJobScheduler(s.key))) removed++;
+    }
+    return removed;
   }
 
   async stats(): Promise<QueueStats> {

@@ -10,7 +10,7 @@ export interface QueueDeps {
 }
 
 /** The configured job queue: in-process (default) or BullMQ on Redis (`queue.redisUrl` / env REDIS_URL). */
-export function createQueue(config: Config['queue'], deps: QueueDeps): JobQueue {
+export function createQueue(config: Pick<Config['queue'], 'backend' | 'concurrency' | 'redisUrl'>, deps: QueueDeps): JobQueue {
   if (config.backend === 'bullmq') {
     if (!config.redisUrl) throw new CriticalError('queue.backend is bullmq but no Redis URL is configured (queue.redisUrl or REDIS_URL)');
     return new BullMqQueue({ url: config.redisUrl, concurrency: config.concurrency, log: deps.log });
@@ -20,5 +20,5 @@ export function createQueue(config: Config['queue'], deps: QueueDeps): JobQueue 
 
 export { BullMqQueue } from './bullmq.js';
 export { MemoryQueue } from './memory.js';
-export type { JobHandler, JobOptions, JobQueue, QueueStats } from './queue.js';
+export type { JobHandler, JobOptions, JobQueue, QueueStats, RecurringJobs } from './queue.js';
 export { UnrecoverableJobError } from './queue.js';

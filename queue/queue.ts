@@ -38,6 +38,17 @@ export interface JobQueue {
   close(): Promise<void>;
 }
 
+/**
+ * Recurring jobs (the cluster's crawl schedules): BullMQ job schedulers keep one schedule per id in Redis
+ * and create exactly one job per tick, however many scheduler processes upsert the same schedule.
+ */
+export interface RecurringJobs {
+  /** Creates or replaces recurring job `id`: one `name` job with `data` per tick of the cron `pattern` (seconds optional) in `tz`. */
+  upsertSchedule(id: string, schedule: { pattern: string; tz: string }, name: string, data: unknown): Promise<void>;
+  /** Removes the recurring jobs of `name` whose id is not in `keep` (a source disabled since). Returns how many. */
+  pruneSchedules(name: string, keep: string[]): Promise<number>;
+}
+
 /** An error a handler throws to stop retries (bad input). */
 export class UnrecoverableJobError extends Error {
   override name = 'UnrecoverableJobError';

@@ -43,5 +43,7 @@ export const queueSchema = z
     concurrency: z.number().int().min(1).max(64).default(4),
     /** env REDIS_URL */
     redisUrl: z.string().optional(),
+    /** How long a worker holds the mentions it is processing; a crashed worker's are taken over after this. */
+    leaseSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict();

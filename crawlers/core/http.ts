@@ -7,11 +7,11 @@ import type { Metrics } from '../../lib/metrics.js';
 import type { Fetcher, FetchRequest, FetchResponse } from '../types.js';
 import { type BlockProbe, detectBlock, isWallRedirect } from './blocks.js';
 import { decodeBody } from './charset.js';
-import { defaultHostPacer, type HostPacer } from './pacer.js';
+import { HostPacer, type Pacer } from './pacer.js';
 
 export { type BlockProbe, detectBlock } from './blocks.js';
 export { decodeBody, sniffCharset } from './charset.js';
-export { defaultHostPacer, HostPacer } from './pacer.js';
+export { HostPacer, type Pacer, RedisHostPacer } from './pacer.js';
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -49,7 +49,8 @@ export interface FetcherOptions {
   log: Logger;
   sleep?: Sleep;
   random?: () => number;
-  pacer?: HostPacer;
+  /** Per-host pacing; pass the runtime's one so all sources on a host share it (default: a private one). */
+  pacer?: Pacer;
   metrics?: Metrics;
   /** Extra per-source block detector: returns a reason when the response is a block page. */
   detectBlock?: (res: BlockProbe) => string | undefined;
@@ -105,7 +106,7 @@ function isIpOrLocal(host: string): boolean {
 export function createFetcher(options: FetcherOptions): CoreFetcher {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  const pacer = options.pacer ?? defaultHostPacer;
+  const pacer = options.pacer ?? new HostPacer();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRetries = options.maxRetries ?? 3;
   const backoffMs = options.backoffMs ?? 1000;

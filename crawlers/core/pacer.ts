@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Clock } from '../../lib/clock.js';
 
 export interface PaceDeps {
@@ -7,14 +8,18 @@ export interface PaceDeps {
 }
 
 /**
- * Per-host request pacing shared by every fetcher in the process: each host gets one slot per
- * interval (plus random jitter), and callers reserve slots in order, so two sources that hit the
- * same host never double its rate.
+ * Per-host request pacing: each host gets one slot per interval (plus random jitter), and callers
+ * reserve slots in order, so two sources (or two workers) that hit the same host never double its rate.
  */
-export class HostPacer {
+export interface Pacer {
+  /** Waits (through `sleep`) until this host's next slot and reserves it. Returns the wait in ms. */
+  wait(host: string, intervalMs: number, jitter: number, deps: PaceDeps): Promise<number>;
+}
+
+/** The embedded pacer: slots kept in this process (one instance per runtime, shared by its fetchers). */
+export class HostPacer implements Pacer {
   private readonly nextAt = new Map<string, number>();
 
-  /** Waits (through `sleep`) until this host's next slot and reserves it. Returns the wait in ms. */
   async wait(host: string, intervalMs: number, jitter: number, deps: PaceDeps): Promise<number> {
     const now = deps.clock.now().getTime();
     const slot = Math.max(now, this.nextAt.get(host) ?? 0);
@@ -31,5 +36,35 @@ export class HostPacer {
   }
 }
 
-/** The process-wide pacer used when a fetcher is not given one. */
-export const defaultHostPacer = new HostPacer();
+/**
+ * Reserves the host's next slot atomically: slot = max(now, next); next = slot + step. `now` is the
+ * Redis server's clock, so workers on hosts whose clocks disagree still share one schedule. The key
+ * expires once its slot is long past, so idle hosts leave nothing behind.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local next = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, next)
+local step = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(slot + step), 'PX', math.floor(slot - now + step + 60000))
+return slot - now
+`;
+
+/**
+ * The cluster pacer: the per-host schedule lives in Redis, so every worker process draws from one
+ * budget per host (N workers do not make N times the requests per minute).
+ */
+export class RedisHostPacer implements Pacer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'radar:pace:',
+  ) {}
+
+  async wait(host: string, intervalMs: number, jitter: number, deps: PaceDeps): Promise<number> {
+    const step = Math.round(intervalMs * (1 + jitter * deps.random()));
+    const delay = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}${host}`, String(step)));
+    if (delay > 0) await deps.sleep(delay);
+    return delay;
+  }
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
 import type { Analyzer } from '../../../analysis/types.js';
-import { createPipeline } from '../../../app/pipeline.js';
+import { analyserFn, createMentionProcessor } from '../../../app/process-mentions.js';
 import { loadConfig } from '../../../config/load.js';
 import { FakeClock } from '../../../lib/clock.js';
 import type { Event, Mention } from '../../../lib/domain.js';
@@ -25,7 +25,7 @@ function complaint(i: number, text: string): Mention {
   };
 }
 
-describe('processing pipeline (stored mention → analysis → event → escalation)', function () {
+describe('processMentions (lease → analyse → cluster → escalate → complete)', function () {
   this.timeout(30_000);
   let store: Store;
   const clock = new FakeClock('2025-11-22T03:00:00.000Z');
@@ -42,9 +42,11 @@ describe('processing pipeline (stored mention → analysis → event → escalat
     const texts = ['示例银行信用卡年费乱收费，客服推诿', '示例银行信用卡被违规扣年费880元，打客服没人管', '示例银行信用卡年费被乱扣，要求退还'];
     await store.upsertMentions(texts.map((t, i) => complaint(i, t)));
     const updates: Event[] = [];
-    const pipeline = createPipeline({
+    const processor = createMentionProcessor({
       store,
-      analyzer,
+      analyse: analyserFn(analyzer),
+      owner: 'test',
+      shared: false,
       clusterer: createClusterer(config.analysis, { clock }),
       onEventUpdated: async (e) => {
         updates.push(e);
@@ -53,8 +55,9 @@ describe('processing pipeline (stored mention → analysis → event → escalat
       log: silentLogger(),
       windowHours: 72,
     });
-    await pipeline.kick();
-    assert.equal(pipeline.processed(), 3);
+    const result = await processor.processMentions(texts.map((_t, i) => `heimao:${1000 + i}`));
+    assert.deepEqual(result, { processed: 3, failed: 0, skipped: [] });
+    assert.equal(processor.processed(), 3);
     assert.equal((await store.listUnprocessedMentions(10)).length, 0);
     assert.equal(updates.length, 1, 'one escalation call for the batch');
     assert.equal(updates[0]!.institution, 'example_bank');
@@ -71,23 +74,24 @@ describe('processing pipeline (stored mention → analysis → event → escalat
         return analyzer.analyze(m, at);
       },
     };
-    const pipeline = createPipeline({
+    const processor = createMentionProcessor({
       store,
-      analyzer: choking,
+      analyse: analyserFn(choking),
+      owner: 'test',
+      shared: false,
       clusterer: createClusterer(config.analysis, { clock }),
       onEventUpdated: async () => undefined,
       clock,
       log: silentLogger(),
       windowHours: 72,
-      batchSize: 1,
     });
-    await pipeline.kick();
-    assert.equal(pipeline.processed(), 2);
+    assert.equal(await processor.drainUnprocessed(1), 2);
+    assert.equal(processor.processed(), 2);
     const left = await store.listUnprocessedMentions(10);
     assert.deepEqual(
       left.map((m) => m.id),
       ['heimao:1001'],
-      'the bad one stays stored, unprocessed, for a restart',
+      'the bad one stays stored, unprocessed (and leased: retried when the lease expires)',
     );
   });
 });

@@ -1,0 +1,198 @@
+import type { Analyzer, Clusterer } from '../analysis/types.js';
+import type { Clock } from '../lib/clock.js';
+import { HOUR, iso } from '../lib/clock.js';
+import type { Analysis, Event, Mention } from '../lib/domain.js';
+import { errorMessage } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { Store } from '../store/store.js';
+
+/** How the mentions of one call are analysed: the analyzer (production) or stored analyses (backtest). */
+export type AnalyseFn = (mentions: Mention[], at: string) => Array<Analysis | Error>;
+
+export interface ProcessorDeps {
+  store: Store;
+  analyse: AnalyseFn;
+  clusterer: Clusterer;
+  /** Called once per call with every event whose stats changed; the escalation service decides. */
+  onEventUpdated: (event: Event) => Promise<unknown>;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  /** Lease holder name, unique per process. */
+  owner: string;
+  /** How long a claimed mention stays ours before another worker may take it over (default 60 s). */
+  leaseMs?: number;
+  /** Hours of events in the clustering window. */
+  windowHours: number;
+  /**
+   * Other processes cluster into the same store (cluster mode): the events of an institution are
+   * re-read from the store under its lock before assigning. Embedded mode owns the index alone.
+   */
+  shared: boolean;
+}
+
+/** How long a mention whose analysis threw waits before any worker tries it again. */
+const FAILED_BACKOFF_MS = 10 * 60_000;
+
+export interface ProcessResult {
+  /** Mentions this call analysed and completed. */
+  processed: number;
+  /** Ids it did not get: processed already, duplicates, or leased by another worker. */
+  skipped: string[];
+  /** Mentions whose analysis threw (released with a back-off before anyone retries them). */
+  failed: number;
+}
+
+export interface MentionProcessor {
+  /** lease → analyse → cluster → escalate → complete, for these stored mentions. */
+  processMentions(ids: string[]): Promise<ProcessResult>;
+  /** Takes over unprocessed mentions nobody holds (after a crash, an expired lease, a lost job) until none is left. */
+  drainUnprocessed(batchSize?: number): Promise<number>;
+  /** Start-up: rebuilds the clustering index from the store and re-evaluates recent events, then drains. */
+  recover(): Promise<void>;
+  processed(): number;
+}
+
+/**
+ * The one processing use case, shared by the queue handler, start-up recovery and the backtest.
+ *
+ * Why two workers never open two events for one issue: a mention can only join an event of its primary
+ * institution, so clustering is partitioned by institution. Analysis (the costly part) runs anywhere in
+ * parallel; the cluster step for an institution runs under the store's lock for that institution
+ * (`withLock`, a PostgreSQL advisory lock in cluster mode), after reading the institution's recent events
+ * back from the store. So the worker that assigns a mention always sees every event another worker
+ * created, and creating the event and linking its first mention are done before anyone else may look.
+ * Leases keep a redelivered job (a worker killed mid-batch) from running the same mention twice at once;
+ * the mention is marked processed in the transaction that links it, so nothing is counted twice.
+ */
+export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
+  const log = deps.log.child({ component: 'processor' });
+  const leaseMs = deps.leaseMs ?? 60_000;
+  let total = 0;
+  /** lastSeenAt|mentionCount of each event as the index last saw it (cluster mode: skip unchanged ones). */
+  const seen = new Map<string, string>();
+  const lease = () => ({ owner: deps.owner, at: iso(deps.clock.now()), ms: leaseMs });
+  const signature = (e: Event) => `${e.lastSeenAt}|${e.mentionCount}|${e.title}`;
+
+  async function syncInstitution(institution: string): Promise<void> {
+    const since = iso(deps.clock.now().getTime() - deps.windowHours * HOUR);
+    for (const event of await deps.store.listRecentEvents(since, institution)) {
+      if (seen.get(event.id) === signature(event)) continue;
+      deps.clusterer.update(event);
+      seen.set(event.id, signature(event));
+    }
+  }
+
+  async function clusterAndComplete(items: Array<{ mention: Mention; analysis: Analysis }>, touched: Map<string, Event>): Promise<void> {
+    for (const { mention, analysis } of items) {
+      const assignment = deps.clusterer.assign(mention, analysis);
+      if (assignment?.created) await deps.store.saveEvent(assignment.event);
+      const event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, analysis.analyzedAt);
+      if (event) {
+        deps.clusterer.update(event);
+        seen.set(event.id, signature(event));
+        touched.set(event.id, event);
+      }
+      deps.metrics?.analysed.inc({ sentiment: analysis.sentiment.label });
+      total += 1;
+    }
+  }
+
+  async function run(mentions: Mention[]): Promise<{ processed: number; failedIds: string[] }> {
+    if (mentions.length === 0) return { processed: 0, failedIds: [] };
+    const started = process.hrtime.bigint();
+    const at = iso(deps.clock.now());
+    const results = deps.analyse(mentions, at);
+    const byInstitution = new Map<string, Array<{ mention: Mention; analysis: Analysis }>>();
+    const failedIds: string[] = [];
+    mentions.forEach((mention, i) => {
+      const analysis = results[i];
+      if (!analysis || analysis instanceof Error) {
+        failedIds.push(mention.id);
+        log.error('mention could not be analysed; retried after a back-off', { mentionId: mention.id, error: errorMessage(analysis) });
+        return;
+      }
+      const key = analysis.primaryInstitution ?? '';
+      byInstitution.set(key, [...(byInstitution.get(key) ?? []), { mention, analysis }]);
+    });
+    if (failedIds.length > 0) {
+      // Nobody retries a failing post before the back-off; a fixed analyzer picks it up after that.
+      await deps.store.releaseMentions(failedIds, deps.owner, iso(deps.clock.now().getTime() + FAILED_BACKOFF_MS));
+    }
+    const touched = new Map<string, Event>();
+    for (const [institution, items] of byInstitution) {
+      if (!institution) await clusterAndComplete(items, touched);
+      else
+        await deps.store.withLock(`cluster:${institution}`, async () => {
+          if (deps.shared) await syncInstitution(institution);
+          await clusterAndComplete(items, touched);
+        });
+    }
+    deps.metrics?.analysisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    // Escalate once per touched event, with its latest stats. A case is opened race-free by the store.
+    for (const event of touched.values()) {
+      try {
+        await deps.onEventUpdated(event);
+      } catch (err) {
+        log.warn('escalation failed for event; re-evaluated with its next mention or at start-up', { eventId: event.id, error: errorMessage(err) });
+      }
+    }
+    log.debug('processed mentions', { count: mentions.length - failedIds.length, events: touched.size });
+    return { processed: mentions.length - failedIds.length, failedIds };
+  }
+
+  const processor: MentionProcessor = {
+    async processMentions(ids) {
+      const wonIds = await deps.store.claimMentions(ids, lease());
+      const won = new Set(wonIds);
+      const rows = await Promise.all(wonIds.map((id) => deps.store.getMention(id)));
+      const claimed = rows.filter((m): m is NonNullable<typeof m> => m !== undefined);
+      const { processed, failedIds } = await run(claimed);
+      return { processed, failed: failedIds.length, skipped: ids.filter((id) => !won.has(id)) };
+    },
+    async drainUnprocessed(batchSize = 200) {
+      let count = 0;
+      const failedIds = new Set<string>();
+      for (;;) {
+        const claimed = await deps.store.claimUnprocessedMentions(batchSize, lease());
+        const fresh = claimed.filter((m) => !failedIds.has(m.id));
+        const { processed, failedIds: failedNow } = await run(fresh);
+        count += processed;
+        for (const id of failedNow) failedIds.add(id);
+        if (claimed.length < batchSize || fresh.length === 0) return count;
+      }
+    },
+    async recover() {
+      const since = iso(deps.clock.now().getTime() - deps.windowHours * HOUR);
+      const events = await deps.store.listRecentEvents(since);
+      deps.clusterer.restore(events);
+      for (const e of events) seen.set(e.id, signature(e));
+      for (const event of events) await deps.onEventUpdated(event);
+      log.info('processing recovered', { events: events.length });
+      await processor.drainUnprocessed();
+    },
+    processed: () => total,
+  };
+  return processor;
+}
+
+/** The production analysis: the batch path (jieba cuts the batch at once), one by one if it throws. */
+export function analyserFn(analyzer: Analyzer): AnalyseFn {
+  return (mentions, at) => {
+    if (analyzer.analyzeBatch) {
+      try {
+        return analyzer.analyzeBatch(mentions, at).map((a) => Object.assign(a, { analyzedAt: at }));
+      } catch {
+        // one by one below finds the mention that fails
+      }
+    }
+    return mentions.map((m) => {
+      try {
+        return analyzer.analyze(m, at);
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+  };
+}
