@@ -1,7 +1,7 @@
 /**
  * Analysis throughput: full analysis vs nodejieba tokenization alone, measured in the same run on
  * ~5,000 generated posts (complaints, praise, news, traditional characters, emoji, PII).
- * The bars apply to the path production runs: app/pipeline.ts analyses each store batch (200 mentions)
+ * The bars apply to the path production runs: app/process-mentions.ts analyses each claimed batch (200 mentions)
  * with `analyzeBatch`. One-by-one `analyze` (the `radar analyze` path) is reported beside it.
  * Bars: full ≥ 50% of tokenization-only, and ≥ 10,000 posts/s on one core. Always exits 0.
  * Both sides are measured interleaved, 200 posts at a time (see `round`).
@@ -185,7 +185,7 @@ function main(): void {
 
   const at = '2025-11-22T02:00:00.000Z';
   let sink = 0;
-  // The pipeline's default batch (app/pipeline.ts `batchSize`).
+  // The processor's default batch (app/process-mentions.ts `drainUnprocessed`).
   const BATCH = 200;
   const chunks: Mention[][] = [];
   for (let i = 0; i < posts.length; i += BATCH) chunks.push(posts.slice(i, i + BATCH));
