@@ -34,4 +34,4 @@ export async function createStore(config: Config['store'], deps: StoreDeps): Pro
 }
 
 export { SqliteStore } from './sqlite/sqlite-store.js';
-export type { Store } from './store.js';
+export { type Lease, LeaseLostError, type Store } from './store.js';

@@ -13,6 +13,7 @@ import type {
   SourceHealth,
   Tier,
 } from '../lib/domain.js';
+import { ConflictError } from '../lib/errors.js';
 
 /**
  * The persistence boundary. Every backend (SQLite embedded, Elasticsearch cluster) passes the same
@@ -35,16 +36,17 @@ export interface Store {
   /**
    * Saves the analysis, links the mention to the event and marks the mention processed, atomically.
    * `eventId` may be undefined when the mention does not belong to any event (not about a watched
-   * institution). Returns the event's recomputed stats, if any.
+   * institution). Returns the event's recomputed stats, if any. Ends the mention's lease. With `owner`,
+   * throws LeaseLostError (nothing written) when another owner holds the lease of the unprocessed mention.
    */
-  completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Promise<Event | undefined>;
+  completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined>;
   searchMentions(query: MentionQuery): Promise<Page<MentionView>>;
   /**
-   * Leases the given mentions to `lease.owner` until `lease.at + lease.ms`. Returns the ids this caller won:
-   * stored, not a duplicate, not processed, and not leased by another owner (or that lease expired).
-   * Re-claiming one's own lease extends it. Exactly one of two concurrent callers wins each id.
+   * Leases the given mentions to `lease.owner` until `lease.at + lease.ms`. Returns the mentions this caller
+   * won, oldest first: stored, not a duplicate, not processed, and not leased by another owner (or that
+   * lease expired). Re-claiming one's own lease extends it. Exactly one of two concurrent callers wins each.
    */
-  claimMentions(ids: string[], lease: Lease): Promise<string[]>;
+  claimMentions(ids: string[], lease: Lease): Promise<Mention[]>;
   /** Claims up to `limit` unprocessed mentions under no running lease (not even the caller's), oldest first (recovery, sweeps). */
   claimUnprocessedMentions(limit: number, lease: Lease): Promise<Mention[]>;
   /**
@@ -141,6 +143,13 @@ export interface Store {
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
+}
+
+/** completeMention with an owner whose lease another worker has taken over. */
+export class LeaseLostError extends ConflictError {
+  constructor(mentionId: string, owner: string, holder: string) {
+    super(`mention ${mentionId} is leased by ${holder}, not ${owner}`, { mentionId, owner, holder });
+  }
 }
 
 /** A time-limited claim on work (mentions, notifications). */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
-import type { Lease, MentionQuery, MentionView, Page } from '../store.js';
+import { type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -28,7 +28,10 @@ export interface MentionRepoOptions {
   keepRawText?: boolean;
 }
 
-type JoinedRow = MentionRow & { adata: string | null; sk?: number };
+type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
+
+const byPublished = (a: JoinedRow, b: JoinedRow): number =>
+  a.published_at! < b.published_at! ? -1 : a.published_at! > b.published_at! ? 1 : a.id! < b.id! ? -1 : 1;
 
 const isSkCursor = (v: unknown): v is { k: number } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'number';
 
@@ -50,7 +53,8 @@ export class MentionRepo {
         'INSERT INTO mentions (id, source, published_at, fetched_at, content_hash, duplicate_of, processed_at, data) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
       ),
       get: db.prepare(
-        'SELECT m.data, m.duplicate_of, m.processed_at, a.data AS adata FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id = ?',
+        `SELECT m.id, m.data, m.duplicate_of, m.processed_at, m.published_at, m.lease_owner, a.data AS adata
+         FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id = ?`,
       ),
       unprocessed: db.prepare(
         'SELECT data, duplicate_of, processed_at FROM mentions WHERE processed_at IS NULL AND duplicate_of IS NULL ORDER BY published_at, id LIMIT ?',
@@ -114,9 +118,17 @@ export class MentionRepo {
     return (this.s.unprocessed.all(limit) as MentionRow[]).map(rowToMention);
   }
 
-  claim(ids: string[], lease: Lease): string[] {
+  claim(ids: string[], lease: Lease): Mention[] {
     const p = leaseParams(lease);
-    return this.db.transaction(() => ids.filter((id) => this.s.claim.run({ ...p, id }).changes === 1)).immediate();
+    return this.db
+      .transaction(() => {
+        const won = ids.filter((id) => this.s.claim.run({ ...p, id }).changes === 1);
+        return won
+          .map((id) => this.s.get.get(id) as JoinedRow)
+          .sort(byPublished)
+          .map(rowToMention);
+      })
+      .immediate();
   }
 
   claimUnprocessed(limit: number, lease: Lease): Mention[] {
@@ -135,7 +147,7 @@ export class MentionRepo {
     return this.db.transaction(() => ids.reduce((n, id) => n + this.s.release.run(until, id, owner).changes, 0)).immediate();
   }
 
-  complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Event | undefined {
+  complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Event | undefined {
     return this.db
       .transaction((): Event | undefined => {
         const row = this.s.get.get(mentionId) as JoinedRow | undefined;
@@ -146,6 +158,7 @@ export class MentionRepo {
           const id = prior.event_id ?? eventId;
           return id ? this.events.get(id) : undefined;
         }
+        if (owner !== undefined && row.lease_owner && row.lease_owner !== owner) throw new LeaseLostError(mentionId, owner, row.lease_owner);
         const mention = rowToMention(row);
         if (eventId && !this.events.exists(eventId)) throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
         const publishedAt = normIso(mention.publishedAt);

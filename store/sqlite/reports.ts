@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { SentimentLabel } from '../../lib/domain.js';
+import { ALL_TOPICS, planSeries, planShareOfVoice, type SeriesRow, toShareOfVoice, type VoiceRow } from '../series.js';
 import type { SeriesPoint, SeriesQuery } from '../store.js';
-import { DAY_MS, dayBucket, dayLabel, HOUR_MS, hourBucket, hourLabel, prepared, SHANGHAI_OFFSET_MS } from './codec.js';
+import { dayBucket, hourBucket, prepared } from './codec.js';
 
 export interface RollupKey {
   publishedAt: string;
@@ -10,8 +11,6 @@ export interface RollupKey {
   topics: string[];
   label: SentimentLabel;
 }
-
-const ALL_TOPICS = '*';
 
 /** Hourly (UTC) and daily (Asia/Shanghai) counts maintained on completeMention; reports never scan mentions. */
 export class Rollups {
@@ -50,127 +49,23 @@ export class Rollups {
   }
 
   series(q: SeriesQuery): SeriesPoint[] {
-    const fromMs = Date.parse(q.from);
-    const toMs = Date.parse(q.to);
-    if (!(toMs > fromMs)) return [];
-    const groupCol = q.groupBy ?? null;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.topic || groupCol === 'topic') {
-      if (q.topic) {
-        where.push('topic = ?');
-        params.push(q.topic);
-      } else where.push(`topic != '${ALL_TOPICS}'`);
-    } else where.push(`topic = '${ALL_TOPICS}'`);
-    if (q.institution) {
-      where.push('institution = ?');
-      params.push(q.institution);
-    }
-    if (q.source) {
-      where.push('source = ?');
-      params.push(q.source);
-    }
-    const select = `SELECT bucket, ${groupCol ?? "''"} AS grp, label, SUM(count) AS n FROM`;
-    // Without institution or source in the filter or grouping, the *_total rollups (topic, bucket, label)
-    // hold the answer: a few rows per bucket, read in primary-key order (no sort for GROUP BY).
-    const totals = !q.institution && !q.source && (groupCol === null || groupCol === 'topic');
-    const suffix = totals ? '_total' : '';
-    const group = groupCol ? `GROUP BY bucket, ${groupCol}, label` : 'GROUP BY bucket, label';
-    // Hour buckets overlapping [from, to).
-    const h0 = Math.floor(fromMs / HOUR_MS);
-    const h1 = Math.ceil(toMs / HOUR_MS);
+    const plan = planSeries(q, () => '?');
+    if (!plan) return [];
     const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
-    const run = (table: string, lo: number, hi: number, map: (b: number) => number) => {
-      if (hi <= lo) return;
-      const sql = `${select} ${table}${suffix} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
+    for (const r of plan.reads) {
       // Raw rows (arrays): cheaper than better-sqlite3 building an object per row.
-      for (const [bucket, grp, lab, n] of prepared(this.db, sql)
+      for (const [bucket, grp, label, n] of prepared(this.db, r.sql)
         .raw(true)
-        .all(...params, lo, hi) as Array<[number, string, SentimentLabel, number]>) {
-        rows.push({ bucket: map(bucket), grp, label: lab, n });
+        .all(...r.params) as SeriesRow[]) {
+        rows.push({ bucket: r.map(bucket), grp, label, n });
       }
-    };
-    let buckets: number[];
-    let label: (b: number) => string;
-    if (q.interval === 'hour') {
-      run('rollup_hour', h0, h1, (b) => b);
-      buckets = range(h0, h1);
-      label = hourLabel;
-    } else {
-      const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-      const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-      for (const span of daySpans(fromMs, toMs)) run(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
-      buckets = range(d0, d1);
-      label = dayLabel;
     }
-    return toPoints(rows, buckets, label, groupCol !== null);
+    return plan.finish(rows);
   }
 
-  shareOfVoice(from: string, to: string): Array<{ institution: string; mentions: number; negative: number; positive: number; neutral: number }> {
+  shareOfVoice(from: string, to: string): VoiceRow[] {
     const rows: Array<{ institution: string; label: SentimentLabel; n: number }> = [];
-    for (const span of daySpans(Date.parse(from), Date.parse(to))) {
-      const sql = `SELECT institution, label, SUM(count) AS n FROM ${span.table}
-         WHERE topic = '${ALL_TOPICS}' AND bucket >= ? AND bucket < ? AND institution != '' GROUP BY institution, label`;
-      rows.push(...(prepared(this.db, sql).all(span.lo, span.hi) as typeof rows));
-    }
-    const by = new Map<string, { institution: string; mentions: number; negative: number; positive: number; neutral: number }>();
-    for (const r of rows) {
-      const e = by.get(r.institution) ?? { institution: r.institution, mentions: 0, negative: 0, positive: 0, neutral: 0 };
-      e[r.label] += r.n;
-      e.mentions += r.n;
-      by.set(r.institution, e);
-    }
-    return [...by.values()].sort((a, b) => b.mentions - a.mentions || a.institution.localeCompare(b.institution));
+    for (const r of planShareOfVoice(from, to, () => '?')) rows.push(...(prepared(this.db, r.sql).all(...r.params) as typeof rows));
+    return toShareOfVoice(rows);
   }
-}
-
-const hourToDay = (b: number) => Math.floor((b * HOUR_MS + SHANGHAI_OFFSET_MS) / DAY_MS);
-
-/** Splits [from, to) into whole Asia/Shanghai days (rollup_day) and the partial edge hours (rollup_hour). */
-function daySpans(fromMs: number, toMs: number): Array<{ table: 'rollup_day' | 'rollup_hour'; lo: number; hi: number }> {
-  if (!(toMs > fromMs)) return [];
-  const h0 = Math.floor(fromMs / HOUR_MS);
-  const h1 = Math.ceil(toMs / HOUR_MS);
-  const dayStartHour = (d: number) => (d * DAY_MS - SHANGHAI_OFFSET_MS) / HOUR_MS;
-  const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-  const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-  const fullFrom = dayStartHour(d0) >= h0 ? d0 : d0 + 1;
-  const fullTo = dayStartHour(d1) <= h1 ? d1 : d1 - 1;
-  if (fullTo <= fullFrom) return [{ table: 'rollup_hour', lo: h0, hi: h1 }];
-  const spans: Array<{ table: 'rollup_day' | 'rollup_hour'; lo: number; hi: number }> = [{ table: 'rollup_day', lo: fullFrom, hi: fullTo }];
-  if (dayStartHour(fullFrom) > h0) spans.push({ table: 'rollup_hour', lo: h0, hi: dayStartHour(fullFrom) });
-  if (h1 > dayStartHour(fullTo)) spans.push({ table: 'rollup_hour', lo: dayStartHour(fullTo), hi: h1 });
-  return spans;
-}
-
-function range(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let b = lo; b < hi; b++) out.push(b);
-  return out;
-}
-
-function toPoints(
-  rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>,
-  buckets: number[],
-  label: (b: number) => string,
-  grouped: boolean,
-): SeriesPoint[] {
-  const groups = grouped ? [...new Set(rows.map((r) => r.grp))].sort() : [''];
-  const cells = new Map<string, SeriesPoint>();
-  for (const b of buckets) {
-    for (const g of groups) {
-      const p: SeriesPoint = { bucket: label(b), negative: 0, neutral: 0, positive: 0, total: 0, netSentiment: 0 };
-      if (grouped) p.group = g;
-      cells.set(`${b}|${g}`, p);
-    }
-  }
-  for (const r of rows) {
-    const p = cells.get(`${r.bucket}|${grouped ? r.grp : ''}`);
-    if (!p) continue;
-    p[r.label] += r.n;
-    p.total += r.n;
-  }
-  const out = [...cells.values()];
-  for (const p of out) p.netSentiment = p.total === 0 ? 0 : (p.positive - p.negative) / p.total;
-  return out;
 }

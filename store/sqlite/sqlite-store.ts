@@ -77,13 +77,13 @@ export class SqliteStore implements Store {
   async listUnprocessedMentions(limit: number): Promise<Mention[]> {
     return this.mentions.listUnprocessed(limit);
   }
-  async completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string): Promise<Event | undefined> {
-    return this.mentions.complete(mentionId, analysis, eventId, at);
+  async completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
+    return this.mentions.complete(mentionId, analysis, eventId, at, owner);
   }
   async searchMentions(query: MentionQuery): Promise<Page<MentionView>> {
     return this.mentions.search(query);
   }
-  async claimMentions(ids: string[], lease: Lease): Promise<string[]> {
+  async claimMentions(ids: string[], lease: Lease): Promise<Mention[]> {
     return this.mentions.claim(ids, lease);
   }
   async claimUnprocessedMentions(limit: number, lease: Lease): Promise<Mention[]> {

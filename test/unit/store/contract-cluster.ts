@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConflictError } from '../../../lib/errors.js';
-import type { CaseChange, Lease, Store } from '../../../store/store.js';
+import { type CaseChange, type Lease, LeaseLostError, type Store } from '../../../store/store.js';
 import { analysis, event, kase, mention, notification, plus } from './fixtures.js';
 
 const openCase = (id: string, eventId: string, at: string): CaseChange => ({
@@ -30,19 +30,31 @@ export function runClusterContract(getStore: () => Store, T0: string): void {
       const ids = await seedMentions(store, T0, 3);
       const dup = mention({ nativeId: 'l-dup', text: '重复', publishedAt: T0, contentHash: `h-weibo-${ids[0]!.slice(6)}` });
       await store.upsertMentions([dup]);
-      assert.deepEqual(await store.claimMentions([...ids.slice(0, 2), dup.id, 'weibo:missing'], lease('w1', T0)), ids.slice(0, 2));
-      assert.deepEqual(await store.claimMentions(ids, lease('w2', plus(T0, 1))), [ids[2]], 'w1 holds the first two');
-      assert.deepEqual(await store.claimMentions([ids[0]!], lease('w1', plus(T0, 4))), [ids[0]], 'the owner extends its lease');
-      assert.deepEqual(await store.claimMentions(ids.slice(0, 2), lease('w2', plus(T0, 6))), [ids[1]], 'w1 lease on the second expired at +5');
-      const m = (await store.getMention(ids[0]!))!;
-      await store.completeMention(m.id, analysis(m, { tokens: ['浦发银行', '手续费'] }), undefined, plus(T0, 7));
-      assert.deepEqual(await store.claimMentions([ids[0]!], lease('w3', plus(T0, 20))), [], 'processed mentions are never leased');
-      assert.equal(await store.releaseMentions([ids[1]!, ids[2]!], 'w1'), 0, 'only the owner releases');
-      assert.equal(await store.releaseMentions([ids[1]!], 'w2', plus(T0, 30)), 1);
-      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w3', plus(T0, 29))), [], 'back-off until retryAt');
-      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w3', plus(T0, 30))), [ids[1]]);
-      assert.equal(await store.releaseMentions([ids[1]!], 'w3'), 1);
-      assert.deepEqual(await store.claimMentions([ids[1]!], lease('w4', plus(T0, 30))), [ids[1]], 'released without retryAt: claimable at once');
+      const claim = async (list: string[], l: Lease) => (await store.claimMentions(list, l)).map((m) => m.id);
+      const [newest, middle, oldest] = ids as [string, string, string];
+      const won = await store.claimMentions([newest, middle, dup.id, 'weibo:missing'], lease('w1', T0));
+      assert.deepEqual(
+        won.map((m) => m.id),
+        [middle, newest],
+        'oldest first',
+      );
+      assert.equal(won[0]?.text, '浦发银行信用卡分期手续费太高了，投诉第2次');
+      assert.deepEqual(await claim(ids, lease('w2', plus(T0, 1))), [oldest], 'w1 holds the other two');
+      assert.deepEqual(await claim([newest], lease('w1', plus(T0, 4))), [newest], 'the owner extends its lease');
+      assert.deepEqual(await claim([newest, middle], lease('w2', plus(T0, 6))), [middle], "w1's lease on the middle one expired at +5");
+      const m = (await store.getMention(middle))!;
+      await assert.rejects(store.completeMention(m.id, analysis(m, { tokens: ['浦发银行'] }), undefined, plus(T0, 7), 'w1'), LeaseLostError);
+      assert.equal((await store.getMention(middle))?.processedAt, undefined);
+      await store.completeMention(m.id, analysis(m, { tokens: ['浦发银行', '手续费'] }), undefined, plus(T0, 7), 'w2');
+      assert.deepEqual(await claim([middle], lease('w3', plus(T0, 20))), [], 'processed mentions are never leased');
+      await store.completeMention(m.id, analysis(m, { tokens: ['浦发银行'] }), undefined, plus(T0, 8), 'w1');
+      assert.deepEqual((await store.getMention(middle))?.analysis?.tokens, ['浦发银行', '手续费'], 'a late completion changes nothing');
+      assert.equal(await store.releaseMentions([oldest, newest], 'w1'), 1, 'only the owner releases: w1 still holds the newest');
+      assert.equal(await store.releaseMentions([oldest], 'w2', plus(T0, 30)), 1);
+      assert.deepEqual(await claim([oldest], lease('w3', plus(T0, 29))), [], 'back-off until retryAt');
+      assert.deepEqual(await claim([oldest], lease('w3', plus(T0, 30))), [oldest]);
+      assert.equal(await store.releaseMentions([oldest], 'w3'), 1);
+      assert.deepEqual(await claim([oldest], lease('w4', plus(T0, 30))), [oldest], 'released without retryAt: claimable at once');
       await assert.rejects(store.claimMentions(ids, { owner: 'w5', at: 'soon', ms: 1000 }), TypeError);
     });
 
@@ -186,7 +198,7 @@ export function runRaceContract(getPair: () => [Store, Store], T0: string): void
         a.claimUnprocessedMentions(15, lease('w3', T0)),
         b.claimUnprocessedMentions(15, lease('w4', T0)),
       ]);
-      const all = [...won[0], ...won[1], ...won[2].map((m) => m.id), ...won[3].map((m) => m.id)];
+      const all = won.flat().map((m) => m.id);
       assert.equal(all.length, 40);
       assert.equal(new Set(all).size, 40);
     });
