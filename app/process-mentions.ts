@@ -5,7 +5,7 @@ import type { Analysis, Event, Mention } from '../lib/domain.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { Store } from '../store/store.js';
+import { LeaseLostError, type Store } from '../store/store.js';
 
 /** How the mentions of one call are analysed: the analyzer (production) or stored analyses (backtest). */
 export type AnalyseFn = (mentions: Mention[], at: string) => Array<Analysis | Error>;
@@ -88,7 +88,15 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
     for (const { mention, analysis } of items) {
       const assignment = deps.clusterer.assign(mention, analysis);
       if (assignment?.created) await deps.store.saveEvent(assignment.event);
-      const event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, analysis.analyzedAt);
+      let event: Event | undefined;
+      try {
+        event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, analysis.analyzedAt, deps.owner);
+      } catch (err) {
+        if (!(err instanceof LeaseLostError)) throw err;
+        // We were too slow: our lease ended and another worker owns the mention now; it completes it.
+        log.warn('mention lease lost; left to its new owner', { mentionId: mention.id });
+        continue;
+      }
       if (event) {
         deps.clusterer.update(event);
         seen.set(event.id, signature(event));
@@ -144,10 +152,8 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
 
   const processor: MentionProcessor = {
     async processMentions(ids) {
-      const wonIds = await deps.store.claimMentions(ids, lease());
-      const won = new Set(wonIds);
-      const rows = await Promise.all(wonIds.map((id) => deps.store.getMention(id)));
-      const claimed = rows.filter((m): m is NonNullable<typeof m> => m !== undefined);
+      const claimed = await deps.store.claimMentions(ids, lease());
+      const won = new Set(claimed.map((m) => m.id));
       const { processed, failedIds } = await run(claimed);
       return { processed, failed: failedIds.length, skipped: ids.filter((id) => !won.has(id)) };
     },
