@@ -22,7 +22,7 @@ export interface WorkerJobsDeps {
   dispatcher: Dispatcher;
   crawlers: Crawlers;
   log: Logger;
-  /** How often to take over mentions whose lease expired (a crashed worker's); 0 = never (embedded). */
+  /** How often to take over work whose lease expired (a crashed worker's); 0 = never (embedded). */
   intervalMs: number;
 }
 
@@ -55,9 +55,9 @@ export function registerWorkerJobs(deps: WorkerJobsDeps): { start(): void; stop(
         if (busy) return;
         busy = true;
         deps.processor
-          .drainUnprocessed()
-          .then((n) => {
-            if (n > 0) log.warn('took over mentions left unprocessed (expired lease)', { count: n });
+          .sweepOrphans()
+          .then(({ mentions, events }) => {
+            if (mentions > 0 || events > 0) log.warn('took over work a worker left unfinished (expired lease)', { mentions, events });
           })
           .catch((err: unknown) => log.warn('orphan sweep failed; will retry', { error: errorMessage(err) }))
           .finally(() => {

@@ -6,6 +6,7 @@ import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { LeaseLostError, type Store } from '../store/store.js';
+import { type EscalationLedger, noLedger } from './escalation-ledger.js';
 
 /** How the mentions of one call are analysed: the analyzer (production) or stored analyses (backtest). */
 export type AnalyseFn = (mentions: Mention[], at: string) => Array<Analysis | Error>;
@@ -30,6 +31,8 @@ export interface ProcessorDeps {
    * re-read from the store under its lock before assigning. Embedded mode owns the index alone.
    */
   shared: boolean;
+  /** Cluster mode: marks events between completion and escalation (see escalation-ledger.ts). */
+  ledger?: EscalationLedger;
 }
 
 /** How long a mention whose analysis threw waits before any worker tries it again. */
@@ -49,6 +52,11 @@ export interface MentionProcessor {
   processMentions(ids: string[]): Promise<ProcessResult>;
   /** Takes over unprocessed mentions nobody holds (after a crash, an expired lease, a lost job) until none is left. */
   drainUnprocessed(batchSize?: number): Promise<number>;
+  /**
+   * Cluster upkeep, run periodically by every worker: takes over mentions whose lease ran out and
+   * re-evaluates events a dead worker completed mentions for but never escalated. Returns both counts.
+   */
+  sweepOrphans(): Promise<{ mentions: number; events: number }>;
   /** Start-up: rebuilds the clustering index from the store and re-evaluates recent events, then drains. */
   recover(): Promise<void>;
   processed(): number;
@@ -72,6 +80,7 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
   let total = 0;
   /** lastSeenAt|mentionCount of each event as the index last saw it (cluster mode: skip unchanged ones). */
   const seen = new Map<string, string>();
+  const ledger = deps.ledger ?? noLedger;
   const lease = () => ({ owner: deps.owner, at: iso(deps.clock.now()), ms: leaseMs });
   const signature = (e: Event) => `${e.lastSeenAt}|${e.mentionCount}|${e.title}`;
 
@@ -85,12 +94,17 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
   }
 
   async function clusterAndComplete(items: Array<{ mention: Mention; analysis: Analysis }>, touched: Map<string, Event>): Promise<void> {
+    const assigned: Array<{ mention: Mention; analysis: Analysis; eventId?: string }> = [];
     for (const { mention, analysis } of items) {
       const assignment = deps.clusterer.assign(mention, analysis);
       if (assignment?.created) await deps.store.saveEvent(assignment.event);
+      assigned.push({ mention, analysis, eventId: assignment?.event.id });
+    }
+    await ledger.mark([...new Set(assigned.flatMap((a) => (a.eventId ? [a.eventId] : [])))]);
+    for (const { mention, analysis, eventId } of assigned) {
       let event: Event | undefined;
       try {
-        event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, analysis.analyzedAt, deps.owner);
+        event = await deps.store.completeMention(mention.id, analysis, eventId, analysis.analyzedAt, deps.owner);
       } catch (err) {
         if (!(err instanceof LeaseLostError)) throw err;
         // We were too slow: our lease ended and another worker owns the mention now; it completes it.
@@ -105,6 +119,21 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
       deps.metrics?.analysed.inc({ sentiment: analysis.sentiment.label });
       total += 1;
     }
+  }
+
+  /** Escalates each touched event with its latest stats; clears its ledger mark once done. */
+  async function escalate(events: Iterable<Event>): Promise<Set<string>> {
+    const done: string[] = [];
+    for (const event of events) {
+      try {
+        await deps.onEventUpdated(event);
+        done.push(event.id);
+      } catch (err) {
+        log.warn('escalation failed for event; will be re-evaluated', { eventId: event.id, error: errorMessage(err) });
+      }
+    }
+    await ledger.done(done);
+    return new Set(done);
   }
 
   async function run(mentions: Mention[]): Promise<{ processed: number; failedIds: string[] }> {
@@ -139,13 +168,7 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
     }
     deps.metrics?.analysisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     // Escalate once per touched event, with its latest stats. A case is opened race-free by the store.
-    for (const event of touched.values()) {
-      try {
-        await deps.onEventUpdated(event);
-      } catch (err) {
-        log.warn('escalation failed for event; re-evaluated with its next mention or at start-up', { eventId: event.id, error: errorMessage(err) });
-      }
-    }
+    await escalate(touched.values());
     log.debug('processed mentions', { count: mentions.length - failedIds.length, events: touched.size });
     return { processed: mentions.length - failedIds.length, failedIds };
   }
@@ -168,6 +191,19 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
         for (const id of failedNow) failedIds.add(id);
         if (claimed.length < batchSize || fresh.length === 0) return count;
       }
+    },
+    async sweepOrphans() {
+      const mentions = await processor.drainUnprocessed();
+      const stale = await ledger.stale(leaseMs);
+      const events = new Map<string, Event>();
+      for (const s of stale) {
+        const event = events.get(s.eventId) ?? (await deps.store.getEvent(s.eventId));
+        if (event) events.set(event.id, event);
+      }
+      const done = await escalate(events.values());
+      // An event that no longer exists has nothing to escalate; a failed one stays marked for the next sweep.
+      for (const s of stale) if (done.has(s.eventId) || !events.has(s.eventId)) await s.clear();
+      return { mentions, events: done.size };
     },
     async recover() {
       const since = iso(deps.clock.now().getTime() - deps.windowHours * HOUR);

@@ -23,6 +23,7 @@ import type { JobQueue } from '../queue/queue.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { startApi } from './api-role.js';
+import { redisLedger } from './escalation-ledger.js';
 import { enqueueCrawl, JOBS, registerWorkerJobs, startClusterSchedules } from './jobs.js';
 import { analyserFn, createMentionProcessor, type MentionProcessor } from './process-mentions.js';
 import { createLiveRules } from './rules-live.js';
@@ -87,10 +88,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const log = (options.log ?? createLogger({ level: config.log.level, format: config.log.format })).child({ role });
   const owner = `${hostname()}:${process.pid}:${newId('p')}`;
-  const bus = redisUrl ? new RedisBus({ url: redisUrl, log }) : new MessageBus();
+  const prefix = config.queue.prefix;
+  const bus = redisUrl ? new RedisBus({ url: redisUrl, channel: `${prefix}:bus`, log }) : new MessageBus();
   if (bus instanceof RedisBus) await bus.ready;
-  const paceRedis = redisUrl && (role === 'worker' || role === 'all') ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const pacer: Pacer = paceRedis ? new RedisHostPacer(paceRedis) : new HostPacer();
+  const redis = redisUrl && role === 'worker' ? new Redis(redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const pacer: Pacer = redis ? new RedisHostPacer(redis, `${prefix}:pace:`) : new HostPacer();
+  const leaseMs = config.queue.leaseSeconds * 1000;
   const metrics = createMetrics();
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
   const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t) });
@@ -113,6 +116,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     maxAttempts: config.escalation.maxDeliveryAttempts,
     owner,
+    claimMs: leaseMs,
   });
   const digest = createDigestScheduler({ config, store, clock, log, bus });
   for (const r of ['customer_service', 'pr', 'executive', 'compliance'] as const) {
@@ -130,9 +134,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     metrics,
     owner,
-    leaseMs: config.queue.leaseSeconds * 1000,
+    leaseMs,
     windowHours: config.analysis.clusterWindowHours,
     shared: role !== 'all',
+    ledger: redis ? redisLedger(redis, `${prefix}:escalating`, owner) : undefined,
   });
 
   let browser: BrowserPool | undefined;
@@ -155,9 +160,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const worker = role === 'all' || role === 'worker';
-  const orphans = worker
-    ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : config.queue.leaseSeconds * 1000 })
-    : undefined;
+  const orphans = worker ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : leaseMs }) : undefined;
   if (role === 'all') {
     // A run interrupted by a crash left its source marked running; nothing is running in a new process.
     for (const health of await store.listSourceHealth()) {
@@ -231,7 +234,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await crawlers.close();
       await browser?.close();
       await bus.close();
-      await paceRedis?.quit().catch((err: unknown) => log.warn('pacer redis close failed', { error: errorMessage(err) }));
+      await redis?.quit().catch((err: unknown) => log.warn('redis close failed', { error: errorMessage(err) }));
       await store.close();
     },
   };

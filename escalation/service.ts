@@ -56,13 +56,14 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     return run;
   }
 
-  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  async function withRetry<T>(fn: () => Promise<T>, onConflict?: () => Promise<void>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
         log.debug('case changed concurrently; re-evaluating', { attempt });
+        await onConflict?.();
       }
     }
   }
@@ -337,8 +338,13 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
   }
 
   return {
-    onEventUpdated(event) {
-      return serialize(caseIdForEvent(event.id), () =>
+    onEventUpdated(updated) {
+      let event = updated;
+      // Another process changed the case: it may have seen newer event stats than ours, so re-read them.
+      const reload = async () => {
+        event = (await store.getEvent(updated.id)) ?? event;
+      };
+      return serialize(caseIdForEvent(updated.id), () =>
         withRetry(async () => {
           const now = clock.now();
           const existing = await store.getCaseByEvent(event.id);
@@ -348,7 +354,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           const ids = (needIds ? (mentions ?? (await eventMentions(event.id))) : []).slice(0, 50).map((m) => m.id);
           const planned = plan(existing, event, decisions, now, ids);
           return planned ? commit(planned) : existing;
-        }),
+        }, reload),
       );
     },
 

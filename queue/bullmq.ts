@@ -13,6 +13,11 @@ export interface BullMqQueueOptions {
   /** Concurrent handlers per job name in this process (default 4). */
   concurrency?: number;
   log: Logger;
+  /**
+   * How long an active job stays locked to its worker without renewal (default 30 s): a job of a worker
+   * that died is handed to another worker after about this long (BullMQ stalled-job check).
+   */
+  lockMs?: number;
   /** How often drain() polls Redis (default 25 ms). */
   pollMs?: number;
 }
@@ -78,6 +83,7 @@ export class BullMqQueue implements JobQueue, RecurringJobs {
         connection: this.connection,
         prefix: this.prefix,
         concurrency: this.concurrency,
+        ...(this.options.lockMs ? { lockDuration: this.options.lockMs, stalledInterval: this.options.lockMs } : {}),
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       },
     );

@@ -43,7 +43,12 @@ export const queueSchema = z
     concurrency: z.number().int().min(1).max(64).default(4),
     /** env REDIS_URL */
     redisUrl: z.string().optional(),
-    /** How long a worker holds the mentions it is processing; a crashed worker's are taken over after this. */
+    /** How long a worker holds the jobs, mentions and notifications it works on; a crashed worker's are taken over after this. */
     leaseSeconds: z.number().int().min(1).max(3600).default(60),
+    /** Prefix of every Redis key and channel (BullMQ queues, bus, pacing): deployments sharing one Redis use different ones. */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('radar'),
   })
   .strict();
