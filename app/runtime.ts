@@ -49,7 +49,8 @@ export interface Runtime {
   config: Config;
   store: Store;
   queue: JobQueue;
-  processor: MentionProcessor;
+  /** The processing use case (roles that process: `all`, `worker`). */
+  processor?: MentionProcessor;
   crawlers: ReturnType<typeof createCrawlers>;
   escalation: ReturnType<typeof createEscalationService>;
   sweeper: ReturnType<typeof createSweeper>;
@@ -125,23 +126,26 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     }
   }
 
-  const processor = createMentionProcessor({
-    store,
-    analyse: analyserFn(createAnalyzer(config)),
-    clusterer: createClusterer(config.analysis, { clock }),
-    onEventUpdated: (event) => escalation.onEventUpdated(event),
-    clock,
-    log,
-    metrics,
-    owner,
-    leaseMs,
-    windowHours: config.analysis.clusterWindowHours,
-    shared: role !== 'all',
-    ledger: redis ? redisLedger(redis, `${prefix}:escalating`, owner) : undefined,
-  });
+  const worker = role === 'all' || role === 'worker';
+  const processor = worker
+    ? createMentionProcessor({
+        store,
+        analyse: analyserFn(createAnalyzer(config)),
+        clusterer: createClusterer(config.analysis, { clock }),
+        onEventUpdated: (event) => escalation.onEventUpdated(event),
+        clock,
+        log,
+        metrics,
+        owner,
+        leaseMs,
+        windowHours: config.analysis.clusterWindowHours,
+        shared: role !== 'all',
+        ledger: redis ? redisLedger(redis, `${prefix}:escalating`, owner) : undefined,
+      })
+    : undefined;
 
   let browser: BrowserPool | undefined;
-  const chrome = role === 'worker' || role === 'all' ? findChrome(config.crawl.chromePath) : undefined;
+  const chrome = worker ? findChrome(config.crawl.chromePath) : undefined;
   if (chrome) browser = new BrowserPool({ executablePath: chrome, maxPages: config.crawl.browserPages, log });
   const crawlers = createCrawlers(config, {
     store,
@@ -159,15 +163,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     },
   });
 
-  const worker = role === 'all' || role === 'worker';
-  const orphans = worker ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : leaseMs }) : undefined;
+  const orphans = processor ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : leaseMs }) : undefined;
   if (role === 'all') {
     // A run interrupted by a crash left its source marked running; nothing is running in a new process.
     for (const health of await store.listSourceHealth()) {
       if (health.running) await store.saveSourceHealth({ ...health, running: false });
     }
   }
-  if (worker) await processor.recover();
+  await processor?.recover();
   if (options.apiKey && (role === 'all' || role === 'api')) {
     const { ensureBootstrapKey } = await import('../api/keys.js');
     await ensureBootstrapKey(store, options.apiKey, clock);

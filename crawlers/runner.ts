@@ -11,7 +11,10 @@ import { contentHash } from './core/text.js';
 import type { BrowserFetcher, Fetcher, SourceAdapter, SourceContext } from './types.js';
 
 /** The part of the Store the runner uses. */
-export type RunnerStore = Pick<Store, 'upsertMentions' | 'getCursor' | 'setCursor' | 'getSourceHealth' | 'saveSourceHealth'>;
+export type RunnerStore = Pick<
+  Store,
+  'upsertMentions' | 'getCursor' | 'setCursor' | 'getSourceHealth' | 'saveSourceHealth' | 'loadCookieJar' | 'saveCookieJar'
+>;
 
 export interface RunSummary {
   source: string;
@@ -34,7 +37,12 @@ export interface CrawlRunnerDeps {
   store: RunnerStore;
   adapters: Map<string, SourceAdapter>;
   sourceConfigs: Record<string, SourceConfig>;
-  fetcherFor(sourceId: string): Fetcher & { setCookies?(cookies: Array<{ name: string; value: string; domain: string }>): Promise<void> };
+  fetcherFor(sourceId: string): Fetcher & {
+    setCookies?(cookies: Array<{ name: string; value: string; domain: string }>): Promise<void>;
+    /** Cookie jar as text, shared through the store (CoreFetcher has both). */
+    exportCookies?(): Promise<string>;
+    importCookies?(text: string): Promise<void>;
+  };
   browser?: BrowserFetcher;
   clock: Clock;
   log: Logger;
@@ -109,6 +117,14 @@ export function createCrawlRunner(deps: CrawlRunnerDeps): CrawlRunner {
     await saveHealth(health);
 
     const fetcher = deps.fetcherFor(sourceId);
+    // The jar lives in the store, so whichever worker runs the source next continues its session.
+    if (fetcher.importCookies) {
+      const savedJar = await deps.store.loadCookieJar(sourceId).catch((err: unknown) => {
+        log.warn('cookie jar not loaded; starting with the one in memory', { source: sourceId, error: errorMessage(err) });
+        return undefined;
+      });
+      if (savedJar) await fetcher.importCookies(savedJar);
+    }
     const seen = new Set<string>();
     let cookiesRefreshed = false;
     try {
@@ -197,6 +213,12 @@ export function createCrawlRunner(deps: CrawlRunnerDeps): CrawlRunner {
         log.warn('source run failed', { source: sourceId, consecutiveFailures: health.consecutiveFailures, error: errorMessage(err) });
       }
     } finally {
+      if (fetcher.exportCookies) {
+        await fetcher
+          .exportCookies()
+          .then((jar) => deps.store.saveCookieJar(sourceId, jar, deps.clock.now().toISOString()))
+          .catch((err: unknown) => log.warn('cookie jar not saved', { source: sourceId, error: errorMessage(err) }));
+      }
       health.running = false;
       health.itemsFetched += summary.fetched;
       health.itemsMalformed += summary.malformed;

@@ -64,6 +64,10 @@ export interface CoreFetcher extends Fetcher {
   setCookies(cookies: BrowserCookie[]): Promise<void>;
   /** The Cookie header value that would be sent to url. */
   cookieHeader(url: string): Promise<string>;
+  /** The jar as text (tough-cookie's serialized form), to share it through the store with other workers. */
+  exportCookies(): Promise<string>;
+  /** Replaces the jar with one exported by `exportCookies` (another worker's, or this source's last run). */
+  importCookies(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,7 +118,7 @@ export function createFetcher(options: FetcherOptions): CoreFetcher {
   const intervalMs = 60_000 / options.requestsPerMinute;
   const source = options.sourceId;
   const log = options.log.child({ component: 'fetcher', source });
-  const jar = new CookieJar(undefined, { looseMode: true });
+  let jar = new CookieJar(undefined, { looseMode: true });
   const seed = parseCookieString(options.cookie);
   const validators = new Map<string, { etag?: string; lastModified?: string }>();
   const proxyAgent = options.dispatcher ? undefined : options.proxy ? new ProxyAgent({ uri: options.proxy, proxyTunnel: true }) : undefined;
@@ -281,6 +285,12 @@ export function createFetcher(options: FetcherOptions): CoreFetcher {
     fetch: fetchWithRetry,
     setCookies,
     cookieHeader,
+    async exportCookies() {
+      return JSON.stringify(await jar.serialize());
+    },
+    async importCookies(text) {
+      jar = await CookieJar.deserialize(JSON.parse(text) as object);
+    },
     async close() {
       await proxyAgent?.close();
     },

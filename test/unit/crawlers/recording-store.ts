@@ -37,4 +37,10 @@ export class RecordingStore implements RunnerStore {
   saveSourceHealth(health: SourceHealth) {
     return this.real.saveSourceHealth(health);
   }
+  loadCookieJar(source: string) {
+    return this.real.loadCookieJar(source);
+  }
+  saveCookieJar(source: string, jar: string, at: string) {
+    return this.real.saveCookieJar(source, jar, at);
+  }
 }

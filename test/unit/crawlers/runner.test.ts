@@ -25,9 +25,13 @@ class FakePlatform {
   items: FeedItem[] = [];
   mode: 'ok' | 'block432' | 'malformedJson' = 'ok';
   blockFromPage = 1;
+  /** The Cookie header of every request; a request without one gets a visitor cookie. */
+  readonly cookies: string[] = [];
   readonly server = new Loopback();
   constructor() {
     this.server.route('/search', (req, res) => {
+      this.cookies.push(req.headers.cookie ?? '');
+      if (!req.headers.cookie) res.setHeader('set-cookie', `SUB=visitor${this.cookies.length}; Path=/`);
       const url = new URL(req.url ?? '/', 'http://x');
       const page = Number(url.searchParams.get('page') ?? '1');
       if (this.mode === 'block432' && page >= this.blockFromPage) return void res.writeHead(432).end();
@@ -319,5 +323,15 @@ describe('crawlers/runner', () => {
 
   it('rejects unknown sources', async () => {
     await assert.rejects(runner().runSource('nope'), /source nope not found/);
+  });
+
+  it('keeps the cookie jar in the store: the next run, in any worker, continues the session', async () => {
+    platform.post('1', '示例银行信用卡年费乱收费', '2025-11-22 10:20');
+    await runner().runSource('weibo');
+    assert.deepEqual(platform.cookies, ['']);
+    // Another worker: its own fetcher, empty jar in memory, same store.
+    await runner().runSource('weibo');
+    assert.deepEqual(platform.cookies, ['', 'SUB=visitor1']);
+    assert.match((await store.loadCookieJar('weibo')) ?? '', /visitor1/);
   });
 });
