@@ -28,12 +28,12 @@ export interface MentionRepoOptions {
   keepRawText?: boolean;
 }
 
-type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
+export type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
 
-const byPublished = (a: JoinedRow, b: JoinedRow): number =>
+export const byPublished = (a: JoinedRow, b: JoinedRow): number =>
   a.published_at! < b.published_at! ? -1 : a.published_at! > b.published_at! ? 1 : a.id! < b.id! ? -1 : 1;
 
-const isSkCursor = (v: unknown): v is { k: number } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'number';
+export const isSkCursor = (v: unknown): v is { k: number } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'number';
 
 /** Mentions, analyses, full-text search; delegates event stats to EventRepo. */
 export class MentionRepo {
@@ -271,7 +271,7 @@ export class MentionRepo {
   }
 }
 
-function toView(row: JoinedRow): MentionView {
+export function toView(row: JoinedRow): MentionView {
   const m: MentionView = rowToMention(row);
   const analysis = parseAnalysis(row.adata);
   if (analysis) m.analysis = analysis;
