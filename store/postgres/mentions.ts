@@ -9,9 +9,11 @@ import {
   type MentionRow,
   mentionData,
   normIso,
+  queryTerms,
   rowToMention,
   sortKey,
   sortKeyFloor,
+  titleText,
 } from '../sqlite/codec.js';
 import { byPublished, isSkCursor, type JoinedRow, toView } from '../sqlite/mentions.js';
 import { type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
@@ -178,14 +180,11 @@ export class PgMentionRepo {
   }
 
   titleText(title: string | undefined): string {
-    if (!title) return '';
-    return this.options.tokenize ? this.options.tokenize(title).join(' ') : title;
+    return titleText(this.options.tokenize, title);
   }
 
   queryTerms(q: string | undefined): string[] {
-    if (!q?.trim()) return [];
-    const raw = this.options.tokenize ? this.options.tokenize(q) : q.split(/\s+/);
-    return [...new Set(raw.map((t) => t.trim()).filter((t) => t.length > 0))];
+    return queryTerms(this.options.tokenize, q);
   }
 
   async search(query: MentionQuery): Promise<Page<MentionView>> {

@@ -13,9 +13,11 @@ import {
   normIso,
   parseAnalysis,
   prepared,
+  queryTerms,
   rowToMention,
   sortKey,
   sortKeyFloor,
+  titleText,
 } from './codec.js';
 import { EventRepo } from './events.js';
 import type { Rollups } from './reports.js';
@@ -193,14 +195,11 @@ export class MentionRepo {
   }
 
   titleText(title: string | undefined): string {
-    if (!title) return '';
-    return this.options.tokenize ? this.options.tokenize(title).join(' ') : title;
+    return titleText(this.options.tokenize, title);
   }
 
   queryTerms(q: string | undefined): string[] {
-    if (!q?.trim()) return [];
-    const raw = this.options.tokenize ? this.options.tokenize(q) : q.split(/\s+/);
-    return [...new Set(raw.map((t) => t.trim()).filter((t) => t.length > 0))];
+    return queryTerms(this.options.tokenize, q);
   }
 
   search(query: MentionQuery): Page<MentionView> {
