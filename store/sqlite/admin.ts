@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyRecord, AuditEntry, SourceCursor, SourceHealth } from '../../lib/domain.js';
 
-interface KeyRow {
+export interface KeyRow {
   id: string;
   name: string;
   role: ApiKeyRecord['role'];
@@ -12,7 +12,7 @@ interface KeyRow {
   last_used_at: string | null;
 }
 
-function rowToKey(r: KeyRow): ApiKeyRecord {
+export function rowToKey(r: KeyRow): ApiKeyRecord {
   const k: ApiKeyRecord = { id: r.id, name: r.name, role: r.role, hash: r.hash, prefix: r.prefix, createdAt: r.created_at };
   if (r.revoked_at) k.revokedAt = r.revoked_at;
   if (r.last_used_at) k.lastUsedAt = r.last_used_at;

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, leaseParams, prepared } from './codec.js';
  * A case row as an array in CASE_COLUMNS order. Case reads use raw (array) statements: better-sqlite3
  * builds a 23-key object per row otherwise, which costs more than the query on a 50-row board page.
  */
-type CaseRow = [
+export type CaseRow = [
   id: string,
   eventId: string,
   tier: Case['tier'],
@@ -34,10 +34,10 @@ type CaseRow = [
   breachedTiers: string,
 ];
 
-const CASE_COLUMNS = `id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
+export const CASE_COLUMNS = `id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
   acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers`;
 
-interface HistoryRow {
+export interface HistoryRow {
   case_id: string;
   at: string;
   type: string;
@@ -47,7 +47,7 @@ interface HistoryRow {
   data: string | null;
 }
 
-interface ClockRow {
+export interface ClockRow {
   id: string;
   case_id: string;
   kind: CaseClock['kind'];
@@ -57,16 +57,16 @@ interface ClockRow {
   cancelled_at: string | null;
 }
 
-type NotificationRow = Record<string, string | number | null>;
+export type NotificationRow = Record<string, string | number | null>;
 
-const ACTIVE_FILTER = "state IN ('open', 'acknowledged', 'responded')";
+export const ACTIVE_FILTER = "state IN ('open', 'acknowledged', 'responded')";
 
 interface ListStatements {
   count: Database.Statement;
   page: Database.Statement;
 }
 
-const isCaseCursor = (v: unknown): v is { t: string; id: string } =>
+export const isCaseCursor = (v: unknown): v is { t: string; id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
 
 function opt<T>(v: T | null): T | undefined {
@@ -79,7 +79,7 @@ function stripUndefined<T extends object>(o: T): T {
 }
 
 /** Builds the case without `delete` (objects stay in V8's fast mode, which matters for list pages and JSON). */
-function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
+export function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
   const [id, eventId, tier, owner, assignee, state, institution, title, topics, openedAt, updatedAt, tierSince, ackDueAt, acknowledgedAt] = r;
   const [, , , , , , , , , , , , , , deadlineAt, respondedAt, resolvedAt, ruleId, mentionCount, distinctAuthors, mediaCount, responses, breached] = r;
   const c: Case = {
@@ -111,7 +111,7 @@ function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
   return c;
 }
 
-function rowToHistory(r: HistoryRow): CaseHistoryEntry {
+export function rowToHistory(r: HistoryRow): CaseHistoryEntry {
   return stripUndefined({
     at: r.at,
     type: r.type,
@@ -134,7 +134,7 @@ export function rowToClock(r: ClockRow): CaseClock {
   });
 }
 
-function rowToNotification(r: NotificationRow): Notification {
+export function rowToNotification(r: NotificationRow): Notification {
   return stripUndefined({
     id: r.id as string,
     caseId: r.case_id as string,

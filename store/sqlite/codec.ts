@@ -106,6 +106,19 @@ export function normIso(at: string): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : at;
 }
 
+/** The title as indexed: its tokens joined by spaces (or as is without a tokenizer). */
+export function titleText(tokenize: ((text: string) => string[]) | undefined, title: string | undefined): string {
+  if (!title) return '';
+  return tokenize ? tokenize(title).join(' ') : title;
+}
+
+/** Distinct non-empty search terms of a query (the analysis tokenizer, or whitespace). */
+export function queryTerms(tokenize: ((text: string) => string[]) | undefined, q: string | undefined): string[] {
+  if (!q?.trim()) return [];
+  const raw = tokenize ? tokenize(q) : q.split(/\s+/);
+  return [...new Set(raw.map((t) => t.trim()).filter((t) => t.length > 0))];
+}
+
 /** Named parameters of a lease: owner, now and the instant it ends (canonical ISO, comparable as text). */
 export function leaseParams(lease: Lease): { owner: string; now: string; until: string } {
   const now = Date.parse(lease.at);

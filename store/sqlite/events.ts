@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, normIso, prepared } from './codec.js';
 
 const minuteOf = (at: string): number => Math.floor(Date.parse(at) / 60_000);
 
-interface EventRow {
+export interface EventRow {
   id: string;
   institution: string;
   topics: string;
@@ -47,7 +47,7 @@ export function rowToEvent(r: EventRow): Event {
   };
 }
 
-const isEventCursor = (v: unknown): v is { t: string; id: string } =>
+export const isEventCursor = (v: unknown): v is { t: string; id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
 
 /** Who counts as a complainant: a non-media author of a negative complaint or social post. */

@@ -13,9 +13,11 @@ import {
   normIso,
   parseAnalysis,
   prepared,
+  queryTerms,
   rowToMention,
   sortKey,
   sortKeyFloor,
+  titleText,
 } from './codec.js';
 import { EventRepo } from './events.js';
 import type { Rollups } from './reports.js';
@@ -28,12 +30,12 @@ export interface MentionRepoOptions {
   keepRawText?: boolean;
 }
 
-type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
+export type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
 
-const byPublished = (a: JoinedRow, b: JoinedRow): number =>
+export const byPublished = (a: JoinedRow, b: JoinedRow): number =>
   a.published_at! < b.published_at! ? -1 : a.published_at! > b.published_at! ? 1 : a.id! < b.id! ? -1 : 1;
 
-const isSkCursor = (v: unknown): v is { k: number } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'number';
+export const isSkCursor = (v: unknown): v is { k: number } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'number';
 
 /** Mentions, analyses, full-text search; delegates event stats to EventRepo. */
 export class MentionRepo {
@@ -193,14 +195,11 @@ export class MentionRepo {
   }
 
   titleText(title: string | undefined): string {
-    if (!title) return '';
-    return this.options.tokenize ? this.options.tokenize(title).join(' ') : title;
+    return titleText(this.options.tokenize, title);
   }
 
   queryTerms(q: string | undefined): string[] {
-    if (!q?.trim()) return [];
-    const raw = this.options.tokenize ? this.options.tokenize(q) : q.split(/\s+/);
-    return [...new Set(raw.map((t) => t.trim()).filter((t) => t.length > 0))];
+    return queryTerms(this.options.tokenize, q);
   }
 
   search(query: MentionQuery): Page<MentionView> {
@@ -271,7 +270,7 @@ export class MentionRepo {
   }
 }
 
-function toView(row: JoinedRow): MentionView {
+export function toView(row: JoinedRow): MentionView {
   const m: MentionView = rowToMention(row);
   const analysis = parseAnalysis(row.adata);
   if (analysis) m.analysis = analysis;

@@ -1,0 +1,243 @@
+import type pg from 'pg';
+import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  highlight,
+  leaseParams,
+  listColumn,
+  type MentionRow,
+  mentionData,
+  normIso,
+  queryTerms,
+  rowToMention,
+  sortKey,
+  sortKeyFloor,
+  titleText,
+} from '../sqlite/codec.js';
+import { byPublished, isSkCursor, type JoinedRow, toView } from '../sqlite/mentions.js';
+import { type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
+import { dollar, inTx, lockKey } from './db.js';
+import { PgEventRepo } from './events.js';
+import type { PgRollups } from './reports.js';
+
+export interface PgMentionOptions {
+  tokenize?: (text: string) => string[];
+  keepRawText?: boolean;
+}
+
+const VIEW = 'm.id, m.data, m.duplicate_of, m.processed_at, m.published_at, m.lease_owner, a.data AS adata';
+
+/** Mentions, leases, analyses and search (jieba tokens and the title in a `simple` tsvector). */
+export class PgMentionRepo {
+  readonly events: PgEventRepo;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly rollups: PgRollups,
+    private readonly options: PgMentionOptions,
+  ) {
+    this.events = new PgEventRepo(pool);
+  }
+
+  /** Upserts run one at a time (content dedup reads, then writes) under an advisory lock nothing else takes. */
+  async upsert(mentions: Mention[]): Promise<{ inserted: string[]; fresh: string[]; duplicates: string[] }> {
+    const inserted: string[] = [];
+    const fresh: string[] = [];
+    const duplicates: string[] = [];
+    if (mentions.length === 0) return { inserted, fresh, duplicates };
+    await inTx(this.pool, async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(${lockKey('$1')})`, ['upsert-mentions']);
+      const ids = mentions.map((m) => m.id);
+      const hashes = [...new Set(mentions.map((m) => m.contentHash).filter(Boolean))];
+      const seen = new Set((await c.query('SELECT id FROM mentions WHERE id = ANY($1)', [ids])).rows.map((r: { id: string }) => r.id));
+      const owner = new Map<string, string>();
+      const known = await c.query('SELECT content_hash, min(id) AS id FROM mentions WHERE content_hash = ANY($1) AND duplicate_of IS NULL GROUP BY 1', [
+        hashes,
+      ]);
+      for (const r of known.rows as Array<{ content_hash: string; id: string }>) owner.set(r.content_hash, r.id);
+      const cols: unknown[][] = [[], [], [], [], [], [], []];
+      for (const m of mentions) {
+        if (seen.has(m.id)) continue;
+        seen.add(m.id);
+        const dupOf = m.contentHash ? owner.get(m.contentHash) : undefined;
+        if (m.contentHash && !dupOf) owner.set(m.contentHash, m.id);
+        const values = [m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m)];
+        for (const [i, v] of values.entries()) cols[i]!.push(v);
+        inserted.push(m.id);
+        (dupOf ? duplicates : fresh).push(m.id);
+      }
+      if (inserted.length === 0) return;
+      await c.query(
+        `INSERT INTO mentions (id, source, published_at, fetched_at, content_hash, duplicate_of, data)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        cols,
+      );
+    });
+    return { inserted, fresh, duplicates };
+  }
+
+  async get(id: string): Promise<(Mention & { analysis?: Analysis }) | undefined> {
+    const r = (await this.pool.query(`SELECT ${VIEW} FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id = $1`, [id])).rows[0];
+    return r ? toView(r as JoinedRow) : undefined;
+  }
+
+  async listUnprocessed(limit: number): Promise<Mention[]> {
+    const r = await this.pool.query(
+      'SELECT data, duplicate_of, processed_at FROM mentions WHERE processed_at IS NULL AND duplicate_of IS NULL ORDER BY published_at, id LIMIT $1',
+      [Math.max(0, limit)],
+    );
+    return (r.rows as MentionRow[]).map(rowToMention);
+  }
+
+  /** Locks the candidate rows in id order (two claimers never deadlock), re-checked after any wait. */
+  async claim(ids: string[], lease: Lease): Promise<Mention[]> {
+    const p = leaseParams(lease);
+    const r = await this.pool.query(
+      `WITH c AS (SELECT id FROM mentions WHERE id = ANY($1) AND processed_at IS NULL AND duplicate_of IS NULL
+                    AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $3) ORDER BY id FOR UPDATE)
+       UPDATE mentions m SET lease_owner = $3, lease_until = $4 FROM c WHERE m.id = c.id
+       RETURNING m.id, m.data, m.duplicate_of, m.processed_at, m.published_at`,
+      [ids, p.now, p.owner, p.until],
+    );
+    return (r.rows as JoinedRow[]).sort(byPublished).map(rowToMention);
+  }
+
+  async claimUnprocessed(limit: number, lease: Lease): Promise<Mention[]> {
+    const p = leaseParams(lease);
+    const r = await this.pool.query(
+      `WITH c AS (SELECT id FROM mentions WHERE processed_at IS NULL AND duplicate_of IS NULL AND (lease_until IS NULL OR lease_until <= $1)
+                  ORDER BY published_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE mentions m SET lease_owner = $3, lease_until = $4 FROM c WHERE m.id = c.id
+       RETURNING m.id, m.data, m.duplicate_of, m.processed_at, m.published_at`,
+      [p.now, Math.max(0, limit), p.owner, p.until],
+    );
+    return (r.rows as JoinedRow[]).sort(byPublished).map(rowToMention);
+  }
+
+  async release(ids: string[], owner: string, retryAt: string | undefined): Promise<number> {
+    const r = await this.pool.query(
+      'UPDATE mentions SET lease_owner = NULL, lease_until = $1 WHERE id = ANY($2) AND lease_owner = $3 AND processed_at IS NULL',
+      [retryAt === undefined ? null : normIso(retryAt), ids, owner],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
+    return inTx(this.pool, async (c): Promise<Event | undefined> => {
+      const row = (await c.query('SELECT id, data, duplicate_of, processed_at, lease_owner FROM mentions WHERE id = $1 FOR UPDATE', [mentionId])).rows[0] as
+        | JoinedRow
+        | undefined;
+      if (!row) throw new Error(`mention ${mentionId} not found`);
+      const prior = (await c.query('SELECT event_id FROM analyses WHERE mention_id = $1', [mentionId])).rows[0] as { event_id: string | null } | undefined;
+      if (prior) {
+        // Already completed: never count twice.
+        const id = prior.event_id ?? eventId;
+        return id ? this.events.get(id, c) : undefined;
+      }
+      if (owner !== undefined && row.lease_owner && row.lease_owner !== owner) throw new LeaseLostError(mentionId, owner, row.lease_owner);
+      const mention = rowToMention(row);
+      if (eventId && !(await this.events.exists(eventId, c))) throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
+      const publishedAt = normIso(mention.publishedAt);
+      const topics = analysis.topics.map((t) => t.id);
+      const text = `${analysis.tokens.join(' ')} ${this.titleText(mention.title)}`.toLowerCase();
+      // The sort key is unique: on a collision (same millisecond and hash bits) take the next free one.
+      for (let sk = sortKey(publishedAt, mention.id); ; sk++) {
+        const ins = await c.query(
+          `INSERT INTO analyses (sk, mention_id, published_at, source, label, institution, institutions, topics, event_id, data, tsv)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_tsvector('simple', $11)) ON CONFLICT (sk) DO NOTHING`,
+          [
+            sk,
+            mention.id,
+            publishedAt,
+            mention.source,
+            analysis.sentiment.label,
+            analysis.primaryInstitution ?? null,
+            listColumn(analysis.institutions.map((i) => i.id)),
+            listColumn(topics),
+            eventId ?? null,
+            JSON.stringify(analysis),
+            text,
+          ],
+        );
+        if (ins.rowCount === 1) break;
+      }
+      const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
+      await c.query('UPDATE mentions SET processed_at = $1, data = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3', [
+        at,
+        mentionData(stored),
+        mention.id,
+      ]);
+      await this.rollups.add(c, {
+        publishedAt,
+        institution: analysis.primaryInstitution ?? '',
+        source: mention.source,
+        topics,
+        label: analysis.sentiment.label,
+      });
+      return eventId ? this.events.addMention(c, eventId, mention, analysis, publishedAt) : undefined;
+    });
+  }
+
+  titleText(title: string | undefined): string {
+    return titleText(this.options.tokenize, title);
+  }
+
+  queryTerms(q: string | undefined): string[] {
+    return queryTerms(this.options.tokenize, q);
+  }
+
+  async search(query: MentionQuery): Promise<Page<MentionView>> {
+    const terms = this.queryTerms(query.q);
+    const limit = Math.max(1, Math.min(query.limit, 1000));
+    const cursor = decodeCursor(query.cursor, isSkCursor);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const bind = (v: unknown) => {
+      params.push(v);
+      return dollar(params.length - 1);
+    };
+    // Each term is a phrase (all its words, adjacent), every term must match: FTS5's behaviour in SQLite.
+    if (terms.length > 0) where.push(`a.tsv @@ (${terms.map((t) => `phraseto_tsquery('simple', ${bind(t.toLowerCase())})`).join(' && ')})`);
+    if (query.from) where.push(`a.sk >= ${bind(sortKeyFloor(query.from))}`);
+    if (query.to) where.push(`a.sk < ${bind(sortKeyFloor(query.to))}`);
+    if (cursor) where.push(`a.sk < ${bind(cursor.k)}`);
+    if (query.institution) where.push(`a.institution = ${bind(query.institution)}`);
+    if (query.source) where.push(`a.source = ${bind(query.source)}`);
+    if (query.sentiment) where.push(`a.label = ${bind(query.sentiment)}`);
+    if (query.topic) where.push(`position(${bind(`,${query.topic},`)} in a.topics) > 0`);
+    const sql = `SELECT ${VIEW}, a.sk FROM analyses a JOIN mentions m ON m.id = a.mention_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.sk DESC LIMIT ${bind(limit + 1)}`;
+    const rows = (await this.pool.query(sql, params)).rows as JoinedRow[];
+    const page = rows.slice(0, limit);
+    const items = page.map((r) => {
+      const v: MentionView = toView(r);
+      if (terms.length > 0) v.highlight = highlight(v.analysis?.displayText ?? v.text, terms);
+      return v;
+    });
+    const last = page.at(-1);
+    return rows.length > limit && last?.sk !== undefined ? { items, nextCursor: encodeCursor({ k: last.sk }) } : { items };
+  }
+
+  async listAnalysed(from: string, to: string, afterId: string | undefined, limit: number): Promise<Array<Mention & { analysis: Analysis }>> {
+    let lo = sortKeyFloor(from);
+    if (afterId) {
+      const r = (await this.pool.query('SELECT sk FROM analyses WHERE mention_id = $1', [afterId])).rows[0] as { sk: number } | undefined;
+      if (r) lo = Math.max(lo, r.sk + 1);
+    }
+    const r = await this.pool.query(
+      `SELECT ${VIEW}, a.sk FROM analyses a JOIN mentions m ON m.id = a.mention_id WHERE a.sk >= $1 AND a.sk < $2 ORDER BY a.sk LIMIT $3`,
+      [lo, sortKeyFloor(to), limit],
+    );
+    return (r.rows as JoinedRow[]).map((x) => toView(x) as Mention & { analysis: Analysis });
+  }
+
+  async listEventMentions(eventId: string, limit: number): Promise<MentionView[]> {
+    const r = await this.pool.query(
+      `SELECT ${VIEW} FROM event_mentions em JOIN mentions m ON m.id = em.mention_id LEFT JOIN analyses a ON a.mention_id = em.mention_id
+       WHERE em.event_id = $1 ORDER BY em.published_at DESC, em.mention_id DESC LIMIT $2`,
+      [eventId, limit],
+    );
+    return (r.rows as JoinedRow[]).map(toView);
+  }
+}
