@@ -30,7 +30,7 @@ function fail(err: unknown): never {
 async function runRole(role: 'all' | 'api' | 'worker' | 'scheduler'): Promise<void> {
   const config = loadConfig({ files: configFiles() });
   const { createRuntime } = await import('./app/runtime.js');
-  const runtime = await createRuntime(config, { role, apiKey: process.env.RADAR_API_KEY });
+  const runtime = await createRuntime(config, { role, apiKey: process.env.RADAR_API_KEY, databaseUrl: process.env.DATABASE_URL || undefined });
   const stop = async (signal: string) => {
     runtime.log.info('shutting down', { signal });
     await runtime.close();

@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   schedules?: boolean;
   /** Bootstrap admin key (env RADAR_API_KEY). */
   apiKey?: string;
+  /** PostgreSQL system of record (env DATABASE_URL; `?schema=` selects a schema); absent: the SQLite file. */
+  databaseUrl?: string;
 }
 
 export interface Runtime {
@@ -65,14 +67,12 @@ export interface Runtime {
 }
 
 /** Cluster roles need the shared backends; `radar start` runs on the embedded ones. */
-function checkBackends(config: Config, role: Role): string | undefined {
+function checkBackends(config: Config, role: Role, databaseUrl: string | undefined): string | undefined {
   if (role === 'all') return undefined;
   if (config.queue.backend !== 'bullmq' || !config.queue.redisUrl) {
     throw new CriticalError(`radar ${role} runs in a cluster: set REDIS_URL (queue.backend bullmq, queue.redisUrl)`);
   }
-  if (config.store.backend === 'sqlite') {
-    throw new CriticalError(`radar ${role} runs in a cluster: set DATABASE_URL to a PostgreSQL database (store.backend postgres)`);
-  }
+  if (!databaseUrl) throw new CriticalError(`radar ${role} runs in a cluster: set DATABASE_URL to a PostgreSQL database (postgres://…)`);
   return config.queue.redisUrl;
 }
 
@@ -85,9 +85,9 @@ function checkBackends(config: Config, role: Role): string | undefined {
  */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const role = options.role ?? 'all';
-  const redisUrl = checkBackends(config, role);
+  const redisUrl = checkBackends(config, role, options.databaseUrl);
   const clock = options.clock ?? systemClock;
-  const log = (options.log ?? createLogger({ level: config.log.level, format: config.log.format })).child({ role });
+  const log = (options.log ?? createLogger({ level: config.log.level, format: config.log.format })).child({ process: role });
   const owner = `${hostname()}:${process.pid}:${newId('p')}`;
   const prefix = config.queue.prefix;
   const bus = redisUrl ? new RedisBus({ url: redisUrl, channel: `${prefix}:bus`, log }) : new MessageBus();
@@ -97,7 +97,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const leaseMs = config.queue.leaseSeconds * 1000;
   const metrics = createMetrics();
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
-  const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t) });
+  const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t), databaseUrl: options.databaseUrl });
   const queue = createQueue(config.queue, { log });
   const matcher = createInstitutionMatcher(config.watchlist);
   const rules = await createLiveRules({ config, store, bus, clock, log });

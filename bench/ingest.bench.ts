@@ -11,7 +11,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import { JOBS } from '../app/jobs.js';
 import { createRuntime } from '../app/runtime.js';
@@ -23,6 +22,7 @@ import type { JobQueue } from '../queue/queue.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { type RoleProcess, startRole } from '../test/e2e/helpers/processes.js';
+import { dropSchemas, randomSchema } from '../test/unit/store/pg-env.js';
 import { ingestPosts } from './lib/ingest-posts.js';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 4000);
@@ -53,20 +53,16 @@ async function embedded(posts: Mention[]): Promise<number> {
 }
 
 async function cluster(posts: Mention[], workers: number, backends: { db: string; redis: string }): Promise<number> {
-  const name = `radar_bench_${process.pid}_${workers}`;
-  const admin = new pg.Client({ connectionString: backends.db });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  const schema = randomSchema('radar_bench');
   const url = new URL(backends.db);
-  url.pathname = `/${name}`;
+  url.searchParams.set('schema', schema);
   const dir = mkdtempSync(join(tmpdir(), 'radar-bench-cluster-'));
   const prefix = `bench${process.pid}w${workers}`;
   const file = join(dir, 'cluster.yaml');
   writeFileSync(file, stringify({ queue: { backend: 'bullmq', redisUrl: backends.redis, prefix }, log: { format: 'json', level: 'info' } }));
   const env = { DATABASE_URL: url.toString() };
   const config = loadConfig({ files: [file], env: { ...env, REDIS_URL: backends.redis } });
-  const store = await createStore(config.store, { log });
+  const store = await createStore(config.store, { log, databaseUrl: env.DATABASE_URL });
   const queue = createQueue(config.queue, { log });
   const procs: RoleProcess[] = [];
   try {
@@ -78,8 +74,7 @@ async function cluster(posts: Mention[], workers: number, backends: { db: string
     await Promise.all(procs.map((p) => p.exited));
     await queue.close();
     await store.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await dropSchemas(backends.db, [schema]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
