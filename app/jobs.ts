@@ -22,7 +22,7 @@ export interface WorkerJobsDeps {
   dispatcher: Dispatcher;
   crawlers: Crawlers;
   log: Logger;
-  /** How often to take over work whose lease expired (a crashed worker's); 0 = never (embedded). */
+  /** How often to take over work whose lease expired (a crashed worker's, or this process's previous life); 0 = never. */
   intervalMs: number;
 }
 

@@ -163,7 +163,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     },
   });
 
-  const orphans = processor ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: role === 'all' ? 0 : leaseMs }) : undefined;
+  const orphans = processor ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: leaseMs }) : undefined;
   if (role === 'all') {
     // A run interrupted by a crash left its source marked running; nothing is running in a new process.
     for (const health of await store.listSourceHealth()) {
