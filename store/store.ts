@@ -88,9 +88,9 @@ export interface Store {
   listDueNotifications(now: string, limit: number): Promise<Notification[]>;
   recordNotificationAttempt(id: string, result: NotificationAttempt): Promise<void>;
   /**
-   * Claims up to `limit` due pending notifications (next attempt <= lease.at, not claimed by another owner
-   * whose claim is still running) for `lease.ms`. Exactly one of two concurrent dispatchers gets each row.
-   * recordNotificationAttempt ends the claim.
+   * Claims up to `limit` due pending notifications (next attempt <= lease.at, under no running claim, not
+   * even the caller's: a row in flight is never handed out twice) for `lease.ms`. Exactly one of two
+   * concurrent dispatchers gets each row. recordNotificationAttempt ends the claim.
    */
   claimNotifications(limit: number, lease: Lease): Promise<Notification[]>;
   listNotifications(caseId: string): Promise<Notification[]>;

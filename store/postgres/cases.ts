@@ -13,7 +13,7 @@ import {
   rowToClock,
   rowToHistory,
   rowToNotification,
-} from '../sqlite/cases.js';
+} from '../sqlite/case-rows.js';
 import { decodeCursor, encodeCursor, leaseParams } from '../sqlite/codec.js';
 import type { CaseChange, CaseQuery, Lease, NotificationAttempt, Page } from '../store.js';
 import { dollar, inTx, lockKey, pgCode, type Queryable } from './db.js';
@@ -220,7 +220,7 @@ export class PgCaseRepo {
     const p = leaseParams(lease);
     const r = await this.pool.query(
       `WITH c AS (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
-                    AND (claim_until IS NULL OR claim_until <= $1 OR claim_owner = $2) ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+                    AND (claim_until IS NULL OR claim_until <= $1) ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
        UPDATE notifications n SET claim_owner = $2, claim_until = $4 FROM c WHERE n.id = c.id RETURNING n.*`,
       [p.now, p.owner, Math.max(0, limit), p.until],
     );

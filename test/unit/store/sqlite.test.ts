@@ -11,7 +11,7 @@ import { createStore } from '../../../store/index.js';
 import { migrate, migrations } from '../../../store/sqlite/migrations.js';
 import { SqliteStore } from '../../../store/sqlite/sqlite-store.js';
 import { runStoreContract } from './contract.js';
-import { analysis, mention } from './fixtures.js';
+import { analysis, kase, mention, notification } from './fixtures.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -197,6 +197,89 @@ describe('SqliteStore', () => {
     const r = await store.upsertMentions(again.map((d) => JSON.parse(d)));
     assert.deepEqual(r.inserted, []);
     await store.close();
+  });
+});
+
+/** A child process spoken to in lines over stdin/stdout. */
+class LineChild {
+  private buffer = '';
+  private readonly lines: string[] = [];
+  private waiter?: () => void;
+  private failure?: Error;
+
+  constructor(private readonly child: ReturnType<typeof spawn>) {
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      this.buffer += d.toString();
+      const parts = this.buffer.split('\n');
+      this.buffer = parts.pop() ?? '';
+      this.lines.push(...parts);
+      this.waiter?.();
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) this.failure = new Error(`child exited ${code}: ${stderr}`);
+      this.waiter?.();
+    });
+  }
+
+  send(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  async next(): Promise<string> {
+    while (this.lines.length === 0) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((r) => {
+        this.waiter = r;
+      });
+    }
+    return this.lines.shift()!;
+  }
+}
+
+describe('SqliteStore across two processes', () => {
+  it('gives every mention, clock, notification and new case to exactly one of two processes on one file', async function () {
+    this.timeout(120_000);
+    const path = join(tempDir(), 'race.db');
+    const T0 = '2025-11-22T02:00:00.000Z';
+    const seed = new SqliteStore({ path, log: silentLogger() });
+    const ms = Array.from({ length: 100 }, (_, i) => mention({ nativeId: `race${i}`, text: `平安银行理财产品爆雷，第${i}位客户投诉`, publishedAt: T0 }));
+    await seed.upsertMentions(ms);
+    const clocks: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = kase(`c_clk${i}`, `clk${i}`, T0);
+      const scheduled = Array.from({ length: 10 }, (_, k) => ({ id: `clk${i}-${k}`, caseId: c.id, kind: 'ack' as const, tier: 'L1' as const, dueAt: T0 }));
+      clocks.push(...scheduled.map((k) => k.id));
+      const notes = Array.from({ length: 20 }, (_, k) => notification(`n${i}-${k}`, c.id, `${c.id}:k${k}`, T0));
+      await seed.commitCaseChange({ case: c, history: [], scheduleClocks: scheduled, cancelClockKinds: [], notifications: notes });
+    }
+    await seed.close();
+    const env = { ...process.env, RACE_MENTIONS: JSON.stringify(ms.map((m) => m.id)), RACE_CLOCKS: JSON.stringify(clocks) };
+    const script = fileURLToPath(new URL('./race-child.ts', import.meta.url));
+    const children = ['w1', 'w2'].map((owner) => new LineChild(spawn(process.execPath, ['--import', 'tsx', script, path, owner, T0], { env })));
+    await Promise.all(children.map((c) => c.next()));
+    // Lock-step: both processes contend for the same work in every step; whichever gets there first wins it.
+    for (let n = 0; n < 20; n++) {
+      for (const c of children) c.send(`step ${n}`);
+      assert.deepEqual(await Promise.all(children.map((c) => c.next())), [`done ${n}`, `done ${n}`]);
+    }
+    for (const c of children) c.send('end');
+    const results = (await Promise.all(children.map((c) => c.next()))).map(
+      (line) => JSON.parse(line) as { mentions: string[]; clocks: string[]; notifications: string[]; cases: string[] },
+    );
+    const both = <K extends keyof (typeof results)[0]>(k: K) => [...results[0]![k], ...results[1]![k]];
+    for (const [k, n] of [
+      ['mentions', 100],
+      ['clocks', 30],
+      ['notifications', 60],
+      ['cases', 10],
+    ] as const) {
+      assert.equal(both(k).length, n, `${k}: all won`);
+      assert.equal(new Set(both(k)).size, n, `${k}: none twice`);
+    }
   });
 });
 
