@@ -40,6 +40,12 @@ export interface Store {
    * throws LeaseLostError (nothing written) when another owner holds the lease of the unprocessed mention.
    */
   completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined>;
+  /**
+   * completeMention for each item (with the same `at` and `owner`) in ONE transaction. Per item: an
+   * already-processed mention is a no-op; one leased by another owner is skipped, listed in `lost`, and
+   * nothing is written for it. Any other error (unknown mention, unsaved event) rolls the whole batch back.
+   */
+  completeMentions(items: CompletionItem[], at: string, owner?: string): Promise<CompletionResult>;
   searchMentions(query: MentionQuery): Promise<Page<MentionView>>;
   /**
    * Leases the given mentions to `lease.owner` until `lease.at + lease.ms`. Returns the mentions this caller
@@ -150,6 +156,19 @@ export class LeaseLostError extends ConflictError {
   constructor(mentionId: string, owner: string, holder: string) {
     super(`mention ${mentionId} is leased by ${holder}, not ${owner}`, { mentionId, owner, holder });
   }
+}
+
+export interface CompletionItem {
+  id: string;
+  analysis: Analysis;
+  eventId?: string;
+}
+
+export interface CompletionResult {
+  /** The recomputed stats of every event touched, once each (latest), in first-touch order. */
+  events: Event[];
+  /** Mentions skipped because another owner holds their lease (nothing written for them). */
+  lost: string[];
 }
 
 /** A time-limited claim on work (mentions, notifications). */

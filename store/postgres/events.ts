@@ -2,17 +2,13 @@ import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import { decodeCursor, encodeCursor, normIso } from '../sqlite/codec.js';
 import { type EventRow, isComplainant, isEventCursor, isMediaMention, rowToEvent } from '../sqlite/events.js';
 import type { EventQuery, Page } from '../store.js';
-import { dollar, type Queryable } from './db.js';
+import { dollar, pgCode, type Queryable } from './db.js';
 
 const minuteOf = (at: string): number => Math.floor(Date.parse(at) / 60_000);
 
 /** Events with stats maintained incrementally, as in SQLite; a completion locks its event row. */
 export class PgEventRepo {
   constructor(private readonly db: Queryable) {}
-
-  async exists(id: string, on: Queryable = this.db): Promise<boolean> {
-    return ((await on.query('SELECT 1 FROM events WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  }
 
   async get(id: string, on: Queryable = this.db): Promise<Event | undefined> {
     const r = (await on.query('SELECT * FROM events WHERE id = $1', [id])).rows[0] as EventRow | undefined;
@@ -28,50 +24,63 @@ export class PgEventRepo {
     );
   }
 
-  /** Links the mention and bumps the stats inside the caller's transaction; a second call changes nothing. */
+  /**
+   * Links the mention and bumps the stats inside the caller's transaction; a second call changes nothing.
+   * The event row is locked first, so the stats statement sees every earlier completion's minutes.
+   */
   async addMention(c: Queryable, eventId: string, m: Mention, a: Analysis, publishedAt: string): Promise<Event | undefined> {
-    const linked = await c.query('INSERT INTO event_mentions (event_id, mention_id, published_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      eventId,
-      m.id,
-      publishedAt,
-    ]);
-    if (linked.rowCount !== 1) return this.get(eventId, c);
-    const row = (await c.query('SELECT * FROM events WHERE id = $1 FOR UPDATE', [eventId])).rows[0] as EventRow;
-    const authorKey = `${m.source}:${m.author.key}`;
-    const member = async (kind: string) =>
-      (await c.query('INSERT INTO event_members (event_id, kind, member) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [eventId, kind, authorKey])).rowCount ??
-      0;
-    const newAuthor = await member('a');
-    const newComplainant = isComplainant(m, a) ? await member('c') : 0;
-    const newMedia = isMediaMention(m) ? await member('m') : 0;
-    const sources = JSON.parse(row.sources) as string[];
-    if (!sources.includes(m.source)) sources.push(m.source);
-    const lastSeen = publishedAt > row.last_seen_at ? publishedAt : row.last_seen_at;
-    await c.query(
-      `INSERT INTO event_minutes (event_id, minute, count) VALUES ($1, $2, 1) ON CONFLICT (event_id, minute) DO UPDATE SET count = event_minutes.count + 1`,
-      [eventId, minuteOf(publishedAt)],
+    let locked: { linked: number; last_seen_at: string } | undefined;
+    try {
+      locked = (
+        await c.query(
+          `WITH l AS (INSERT INTO event_mentions (event_id, mention_id, published_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT (SELECT count(*) FROM l) AS linked, last_seen_at FROM events WHERE id = $1 FOR UPDATE`,
+          [eventId, m.id, publishedAt],
+        )
+      ).rows[0];
+    } catch (err) {
+      if (pgCode(err) === '23503') throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
+      throw err;
+    }
+    if (!locked) throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
+    if (locked.linked !== 1) return this.get(eventId, c);
+    const kinds = ['a', ...(isComplainant(m, a) ? ['c'] : []), ...(isMediaMention(m) ? ['m'] : [])];
+    const fresh = new Set(
+      (
+        await c.query(
+          'INSERT INTO event_members (event_id, kind, member) SELECT $1, k, $2 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING RETURNING kind',
+          [eventId, `${m.source}:${m.author.key}`, kinds],
+        )
+      ).rows.map((r: { kind: string }) => r.kind),
     );
+    const lastSeen = publishedAt > locked.last_seen_at ? publishedAt : locked.last_seen_at;
     const lm = minuteOf(lastSeen);
-    const lastHour = (
-      await c.query('SELECT coalesce(sum(count), 0) AS n FROM event_minutes WHERE event_id = $1 AND minute > $2 AND minute <= $3', [eventId, lm - 60, lm])
-    ).rows[0].n as number;
+    const pm = minuteOf(publishedAt);
+    // The statement's snapshot does not see its own minute upsert: this mention is added by hand.
     const updated = await c.query(
-      `UPDATE events SET mention_count = mention_count + 1, distinct_authors = distinct_authors + $2, distinct_complainants = distinct_complainants + $3,
-         negative_count = negative_count + $4, media_count = media_count + $5, sources = $6, regulator_mentioned = greatest(regulator_mentioned, $7),
-         run_rumour = greatest(run_rumour, $8), first_seen_at = least(first_seen_at, $9), last_seen_at = $10, last_hour_count = $11
+      `WITH mi AS (INSERT INTO event_minutes (event_id, minute, count) VALUES ($1, $12, 1)
+                   ON CONFLICT (event_id, minute) DO UPDATE SET count = event_minutes.count + 1 RETURNING 1)
+       UPDATE events SET mention_count = mention_count + 1, distinct_authors = distinct_authors + $2, distinct_complainants = distinct_complainants + $3,
+         negative_count = negative_count + $4, media_count = media_count + $5,
+         sources = CASE WHEN sources::jsonb ? $6 THEN sources ELSE (sources::jsonb || to_jsonb($6::text))::text END,
+         regulator_mentioned = greatest(regulator_mentioned, $7), run_rumour = greatest(run_rumour, $8), first_seen_at = least(first_seen_at, $9),
+         last_seen_at = $10,
+         last_hour_count = $13 + (SELECT coalesce(sum(count), 0) FROM event_minutes WHERE event_id = $1 AND minute > $11 - 60 AND minute <= $11)
        WHERE id = $1 RETURNING *`,
       [
         eventId,
-        newAuthor,
-        newComplainant,
+        fresh.has('a') ? 1 : 0,
+        fresh.has('c') ? 1 : 0,
         a.sentiment.label === 'negative' ? 1 : 0,
-        newMedia,
-        JSON.stringify(sources),
+        fresh.has('m') ? 1 : 0,
+        m.source,
         a.severity.regulatorMentioned ? 1 : 0,
         a.severity.runRumour ? 1 : 0,
         publishedAt,
         lastSeen,
-        lastHour,
+        lm,
+        pm,
+        pm > lm - 60 && pm <= lm ? 1 : 0,
       ],
     );
     return rowToEvent(updated.rows[0] as EventRow);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import { CompletionCollector } from '../completion.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -16,8 +17,8 @@ import {
   titleText,
 } from '../sqlite/codec.js';
 import { byPublished, isSkCursor, type JoinedRow, toView } from '../sqlite/mentions.js';
-import { type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
-import { dollar, inTx, lockKey } from './db.js';
+import { type CompletionItem, type CompletionResult, type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
+import { dollar, inTx, lockKey, type Queryable } from './db.js';
 import { PgEventRepo } from './events.js';
 import type { PgRollups } from './reports.js';
 
@@ -124,59 +125,70 @@ export class PgMentionRepo {
   }
 
   async complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
-    return inTx(this.pool, async (c): Promise<Event | undefined> => {
-      const row = (await c.query('SELECT id, data, duplicate_of, processed_at, lease_owner FROM mentions WHERE id = $1 FOR UPDATE', [mentionId])).rows[0] as
-        | JoinedRow
-        | undefined;
-      if (!row) throw new Error(`mention ${mentionId} not found`);
-      const prior = (await c.query('SELECT event_id FROM analyses WHERE mention_id = $1', [mentionId])).rows[0] as { event_id: string | null } | undefined;
-      if (prior) {
-        // Already completed: never count twice.
-        const id = prior.event_id ?? eventId;
-        return id ? this.events.get(id, c) : undefined;
-      }
-      if (owner !== undefined && row.lease_owner && row.lease_owner !== owner) throw new LeaseLostError(mentionId, owner, row.lease_owner);
-      const mention = rowToMention(row);
-      if (eventId && !(await this.events.exists(eventId, c))) throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
-      const publishedAt = normIso(mention.publishedAt);
-      const topics = analysis.topics.map((t) => t.id);
-      const text = `${analysis.tokens.join(' ')} ${this.titleText(mention.title)}`.toLowerCase();
-      // The sort key is unique: on a collision (same millisecond and hash bits) take the next free one.
-      for (let sk = sortKey(publishedAt, mention.id); ; sk++) {
-        const ins = await c.query(
-          `INSERT INTO analyses (sk, mention_id, published_at, source, label, institution, institutions, topics, event_id, data, tsv)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_tsvector('simple', $11)) ON CONFLICT (sk) DO NOTHING`,
-          [
-            sk,
-            mention.id,
-            publishedAt,
-            mention.source,
-            analysis.sentiment.label,
-            analysis.primaryInstitution ?? null,
-            listColumn(analysis.institutions.map((i) => i.id)),
-            listColumn(topics),
-            eventId ?? null,
-            JSON.stringify(analysis),
-            text,
-          ],
+    return inTx(this.pool, (c) => this.completeOn(c, mentionId, analysis, eventId, at, owner));
+  }
+
+  /** One transaction for the batch; a lost lease is detected before any write for that mention. */
+  async completeMany(items: CompletionItem[], at: string, owner: string | undefined): Promise<CompletionResult> {
+    return inTx(this.pool, async (c) => {
+      const batch = new CompletionCollector();
+      for (const it of items) {
+        batch.record(
+          it.id,
+          await this.completeOn(c, it.id, it.analysis, it.eventId, at, owner).catch((err: unknown) =>
+            err instanceof LeaseLostError ? err : Promise.reject(err),
+          ),
         );
-        if (ins.rowCount === 1) break;
       }
-      const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
-      await c.query('UPDATE mentions SET processed_at = $1, data = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3', [
-        at,
-        mentionData(stored),
-        mention.id,
-      ]);
-      await this.rollups.add(c, {
-        publishedAt,
-        institution: analysis.primaryInstitution ?? '',
-        source: mention.source,
-        topics,
-        label: analysis.sentiment.label,
-      });
-      return eventId ? this.events.addMention(c, eventId, mention, analysis, publishedAt) : undefined;
+      return batch.result();
     });
+  }
+
+  /** About six round trips: lock + read, analysis + mark processed, rollups, then the event's link, members and stats. */
+  private async completeOn(
+    c: Queryable,
+    mentionId: string,
+    analysis: Analysis,
+    eventId: string | undefined,
+    at: string,
+    owner?: string,
+  ): Promise<Event | undefined> {
+    const row = (
+      await c.query(
+        `SELECT m.id, m.data, m.duplicate_of, m.processed_at, m.lease_owner, a.mention_id IS NOT NULL AS done, a.event_id AS prior_event
+         FROM mentions m LEFT JOIN analyses a ON a.mention_id = m.id WHERE m.id = $1 FOR UPDATE OF m`,
+        [mentionId],
+      )
+    ).rows[0] as (JoinedRow & { done: boolean; prior_event: string | null }) | undefined;
+    if (!row) throw new Error(`mention ${mentionId} not found`);
+    if (row.done) {
+      // Already completed: never count twice.
+      const id = row.prior_event ?? eventId;
+      return id ? this.events.get(id, c) : undefined;
+    }
+    if (owner !== undefined && row.lease_owner && row.lease_owner !== owner) throw new LeaseLostError(mentionId, owner, row.lease_owner);
+    const mention = rowToMention(row);
+    const publishedAt = normIso(mention.publishedAt);
+    const topics = analysis.topics.map((t) => t.id);
+    const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
+    const text = `${analysis.tokens.join(' ')} ${this.titleText(mention.title)}`.toLowerCase();
+    const values = [mention.id, publishedAt, mention.source, analysis.sentiment.label, analysis.primaryInstitution ?? null];
+    values.push(listColumn(analysis.institutions.map((i) => i.id)), listColumn(topics), eventId ?? null, JSON.stringify(analysis), text);
+    values.push(at);
+    const data = mentionData(stored);
+    // The sort key is unique: on a collision (same millisecond and hash bits) take the next free one.
+    for (let sk = sortKey(publishedAt, mention.id); ; sk++) {
+      const ins = await c.query(
+        `WITH ins AS (
+           INSERT INTO analyses (sk, mention_id, published_at, source, label, institution, institutions, topics, event_id, data, tsv)
+           VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, to_tsvector('simple', $10)) ON CONFLICT (sk) DO NOTHING RETURNING mention_id)
+         UPDATE mentions SET processed_at = $11, data = $13, lease_owner = NULL, lease_until = NULL WHERE id = (SELECT mention_id FROM ins)`,
+        [...values, sk, data],
+      );
+      if (ins.rowCount === 1) break;
+    }
+    await this.rollups.add(c, { publishedAt, institution: analysis.primaryInstitution ?? '', source: mention.source, topics, label: analysis.sentiment.label });
+    return eventId ? this.events.addMention(c, eventId, mention, analysis, publishedAt) : undefined;
   }
 
   titleText(title: string | undefined): string {

@@ -6,6 +6,8 @@ import type { VoiceRow } from '../series.js';
 import type {
   CaseChange,
   CaseQuery,
+  CompletionItem,
+  CompletionResult,
   EventQuery,
   Lease,
   MentionQuery,
@@ -99,6 +101,9 @@ export class PgStore implements Store {
   }
   completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
     return this.mentions.complete(mentionId, analysis, eventId, at, owner);
+  }
+  completeMentions(items: CompletionItem[], at: string, owner?: string): Promise<CompletionResult> {
+    return this.mentions.completeMany(items, at, owner);
   }
   searchMentions(query: MentionQuery): Promise<Page<MentionView>> {
     return this.mentions.search(query);

@@ -15,21 +15,17 @@ export class PgRollups {
     const d = dayBucket(key.publishedAt);
     if (!Number.isFinite(h)) return;
     const topics = [ALL_TOPICS, ...[...new Set(key.topics)].sort()];
-    for (const [table, bucket] of [
-      ['rollup_hour', h],
-      ['rollup_day', d],
-    ] as const) {
-      await c.query(
-        `INSERT INTO ${table} (topic, bucket, institution, source, label, count) SELECT t, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS t
-         ON CONFLICT (topic, bucket, institution, source, label) DO UPDATE SET count = ${table}.count + excluded.count`,
-        [topics, bucket, key.institution, key.source, key.label, n],
-      );
-      await c.query(
-        `INSERT INTO ${table}_total (topic, bucket, label, count) SELECT t, $2, $3, $4 FROM unnest($1::text[]) AS t
-         ON CONFLICT (topic, bucket, label) DO UPDATE SET count = ${table}_total.count + excluded.count`,
-        [topics, bucket, key.label, n],
-      );
-    }
+    // One statement, four upserts; rows in a fixed order, so concurrent completions never deadlock.
+    const dim = (table: string, bucket: string) =>
+      `INSERT INTO ${table} (topic, bucket, institution, source, label, count) SELECT t, ${bucket}, $3, $4, $5, $6 FROM unnest($1::text[]) AS t
+       ON CONFLICT (topic, bucket, institution, source, label) DO UPDATE SET count = ${table}.count + excluded.count`;
+    const total = (table: string, bucket: string) =>
+      `INSERT INTO ${table}_total (topic, bucket, label, count) SELECT t, ${bucket}, $5, $6 FROM unnest($1::text[]) AS t
+       ON CONFLICT (topic, bucket, label) DO UPDATE SET count = ${table}_total.count + excluded.count`;
+    await c.query(
+      `WITH hd AS (${dim('rollup_hour', '$2')}), ht AS (${total('rollup_hour', '$2')}), dd AS (${dim('rollup_day', '$7')}) ${total('rollup_day', '$7')}`,
+      [topics, h, key.institution, key.source, key.label, n, d],
+    );
   }
 
   async series(q: SeriesQuery): Promise<SeriesPoint[]> {

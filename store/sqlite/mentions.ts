@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
-import { type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
+import { CompletionCollector, outcomeOf } from '../completion.js';
+import { type CompletionItem, type CompletionResult, type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -147,6 +148,21 @@ export class MentionRepo {
   release(ids: string[], owner: string, retryAt: string | undefined): number {
     const until = retryAt === undefined ? null : normIso(retryAt);
     return this.db.transaction(() => ids.reduce((n, id) => n + this.s.release.run(until, id, owner).changes, 0)).immediate();
+  }
+
+  /** One immediate transaction; each completion is a savepoint inside it (a lost lease rolls back only its own). */
+  completeMany(items: CompletionItem[], at: string, owner: string | undefined): CompletionResult {
+    return this.db
+      .transaction(() => {
+        const batch = new CompletionCollector();
+        for (const it of items)
+          batch.record(
+            it.id,
+            outcomeOf(() => this.complete(it.id, it.analysis, it.eventId, at, owner)),
+          );
+        return batch.result();
+      })
+      .immediate();
   }
 
   complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Event | undefined {

@@ -6,6 +6,8 @@ import { type KeyedMutex, mutexFor } from '../lock.js';
 import type {
   CaseChange,
   CaseQuery,
+  CompletionItem,
+  CompletionResult,
   EventQuery,
   Lease,
   MentionQuery,
@@ -79,6 +81,9 @@ export class SqliteStore implements Store {
   }
   async completeMention(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
     return this.mentions.complete(mentionId, analysis, eventId, at, owner);
+  }
+  async completeMentions(items: CompletionItem[], at: string, owner?: string): Promise<CompletionResult> {
+    return this.mentions.completeMany(items, at, owner);
   }
   async searchMentions(query: MentionQuery): Promise<Page<MentionView>> {
     return this.mentions.search(query);

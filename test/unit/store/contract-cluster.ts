@@ -58,6 +58,33 @@ export function runClusterContract(getStore: () => Store, T0: string): void {
       await assert.rejects(store.claimMentions(ids, { owner: 'w5', at: 'soon', ms: 1000 }), TypeError);
     });
 
+    it('completes a batch in one call: events once each, lost leases skipped, processed ones untouched', async () => {
+      const store = getStore();
+      await store.saveEvent(event('e-b1', T0));
+      await store.saveEvent(event('e-b2', T0, 'ccb'));
+      const ids = await seedMentions(store, T0, 6, 'b');
+      const ms = await Promise.all(ids.map(async (id) => (await store.getMention(id))!));
+      await store.claimMentions(ids.slice(0, 4), lease('w1', T0));
+      await store.claimMentions([ids[4]!], lease('w2', T0));
+      await store.completeMention(ids[0]!, analysis(ms[0]!, { tokens: ['浦发银行'] }), 'e-b1', T0, 'w1');
+      const item = (i: number, eventId?: string) => ({ id: ids[i]!, analysis: analysis(ms[i]!, { tokens: ['浦发银行', '分期'] }), eventId });
+      const r = await store.completeMentions([item(0, 'e-b1'), item(1, 'e-b1'), item(2, 'e-b2'), item(3), item(4, 'e-b2'), item(1, 'e-b1')], plus(T0, 1), 'w1');
+      assert.deepEqual(r.lost, [ids[4]]);
+      assert.deepEqual(
+        r.events.map((e) => [e.id, e.mentionCount]),
+        [
+          ['e-b1', 2],
+          ['e-b2', 1],
+        ],
+      );
+      assert.equal((await store.getMention(ids[3]!))?.processedAt, plus(T0, 1));
+      assert.equal((await store.getMention(ids[4]!))?.processedAt, undefined, 'lost: nothing written');
+      assert.equal((await store.getMention(ids[0]!))?.processedAt, T0, 'already processed: untouched');
+      await assert.rejects(store.completeMentions([item(4), item(5, 'missing')], plus(T0, 2), 'w2'));
+      assert.equal((await store.getMention(ids[4]!))?.processedAt, undefined, 'any other error rolls the whole batch back');
+      assert.deepEqual(await store.completeMentions([], plus(T0, 2)), { events: [], lost: [] });
+    });
+
     it('claims unprocessed mentions for recovery, oldest first, skipping leased ones', async () => {
       const store = getStore();
       const ids = await seedMentions(store, T0, 5);
