@@ -5,7 +5,7 @@ import type { Analysis, Event, Mention } from '../lib/domain.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { LeaseLostError, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { type EscalationLedger, noLedger } from './escalation-ledger.js';
 
 /** How the mentions of one call are analysed: the analyzer (production) or stored analyses (backtest). */
@@ -93,7 +93,8 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
     }
   }
 
-  async function clusterAndComplete(items: Array<{ mention: Mention; analysis: Analysis }>, touched: Map<string, Event>): Promise<void> {
+  /** Assigns, then completes the group in one store transaction; counts the completed ones into `done`. */
+  async function clusterAndComplete(items: Array<{ mention: Mention; analysis: Analysis }>, touched: Map<string, Event>, done: { n: number }): Promise<void> {
     const assigned: Array<{ mention: Mention; analysis: Analysis; eventId?: string }> = [];
     for (const { mention, analysis } of items) {
       const assignment = deps.clusterer.assign(mention, analysis);
@@ -101,23 +102,25 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
       assigned.push({ mention, analysis, eventId: assignment?.event.id });
     }
     await ledger.mark([...new Set(assigned.flatMap((a) => (a.eventId ? [a.eventId] : [])))]);
-    for (const { mention, analysis, eventId } of assigned) {
-      let event: Event | undefined;
-      try {
-        event = await deps.store.completeMention(mention.id, analysis, eventId, analysis.analyzedAt, deps.owner);
-      } catch (err) {
-        if (!(err instanceof LeaseLostError)) throw err;
-        // We were too slow: our lease ended and another worker owns the mention now; it completes it.
-        log.warn('mention lease lost; left to its new owner', { mentionId: mention.id });
-        continue;
-      }
-      if (event) {
-        deps.clusterer.update(event);
-        seen.set(event.id, signature(event));
-        touched.set(event.id, event);
-      }
+    // One transaction for the group; a mention whose lease we lost (we were too slow, another worker owns
+    // it now) is skipped by the store and completed by its new owner.
+    const result = await deps.store.completeMentions(
+      assigned.map((a) => ({ id: a.mention.id, analysis: a.analysis, eventId: a.eventId })),
+      iso(deps.clock.now()),
+      deps.owner,
+    );
+    if (result.lost.length > 0) log.warn('mention leases lost; left to their new owner', { mentionIds: result.lost });
+    for (const event of result.events) {
+      deps.clusterer.update(event);
+      seen.set(event.id, signature(event));
+      touched.set(event.id, event);
+    }
+    const lost = new Set(result.lost);
+    for (const { mention, analysis } of assigned) {
+      if (lost.has(mention.id)) continue;
       deps.metrics?.analysed.inc({ sentiment: analysis.sentiment.label });
       total += 1;
+      done.n += 1;
     }
   }
 
@@ -158,19 +161,20 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
       await deps.store.releaseMentions(failedIds, deps.owner, iso(deps.clock.now().getTime() + FAILED_BACKOFF_MS));
     }
     const touched = new Map<string, Event>();
+    const done = { n: 0 };
     for (const [institution, items] of byInstitution) {
-      if (!institution) await clusterAndComplete(items, touched);
+      if (!institution) await clusterAndComplete(items, touched, done);
       else
         await deps.store.withLock(`cluster:${institution}`, async () => {
           if (deps.shared) await syncInstitution(institution);
-          await clusterAndComplete(items, touched);
+          await clusterAndComplete(items, touched, done);
         });
     }
     deps.metrics?.analysisSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     // Escalate once per touched event, with its latest stats. A case is opened race-free by the store.
     await escalate(touched.values());
-    log.debug('processed mentions', { count: mentions.length - failedIds.length, events: touched.size });
-    return { processed: mentions.length - failedIds.length, failedIds };
+    log.debug('processed mentions', { count: done.n, events: touched.size });
+    return { processed: done.n, failedIds };
   }
 
   const processor: MentionProcessor = {
