@@ -177,11 +177,29 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
     return { processed: done.n, failedIds };
   }
 
+  /**
+   * A store error mid-batch (a deadlock, a lost connection) fails the job, which the queue retries,
+   * maybe on another worker: the leases are released first so that the retry can take the mentions at
+   * once instead of waiting for them to expire. Completed ones are not touched by the release.
+   */
+  async function runReleasingOnError(mentions: Mention[]): Promise<{ processed: number; failedIds: string[] }> {
+    try {
+      return await run(mentions);
+    } catch (err) {
+      log.warn('processing failed; leases released for a retry', { mentions: mentions.length, error: errorMessage(err) });
+      await deps.store.releaseMentions(
+        mentions.map((m) => m.id),
+        deps.owner,
+      );
+      throw err;
+    }
+  }
+
   const processor: MentionProcessor = {
     async processMentions(ids) {
       const claimed = await deps.store.claimMentions(ids, lease());
       const won = new Set(claimed.map((m) => m.id));
-      const { processed, failedIds } = await run(claimed);
+      const { processed, failedIds } = await runReleasingOnError(claimed);
       return { processed, failed: failedIds.length, skipped: ids.filter((id) => !won.has(id)) };
     },
     async drainUnprocessed(batchSize = 200) {
@@ -190,7 +208,7 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
       for (;;) {
         const claimed = await deps.store.claimUnprocessedMentions(batchSize, lease());
         const fresh = claimed.filter((m) => !failedIds.has(m.id));
-        const { processed, failedIds: failedNow } = await run(fresh);
+        const { processed, failedIds: failedNow } = await runReleasingOnError(fresh);
         count += processed;
         for (const id of failedNow) failedIds.add(id);
         if (claimed.length < batchSize || fresh.length === 0) return count;
