@@ -31,8 +31,8 @@ export function enqueueCrawl(queue: JobQueue, source: string): Promise<boolean> 
   return queue.add(JOBS.crawl, { source }, { jobId: `crawl:${source}`, attempts: 1 });
 }
 
-/** Registers the worker's job handlers; returns the orphan sweep (start/stop). */
-export function registerWorkerJobs(deps: WorkerJobsDeps): { start(): void; stop(): void } {
+/** Registers the worker's job handlers; returns the orphan sweep (start; stop waits for a sweep in flight). */
+export function registerWorkerJobs(deps: WorkerJobsDeps): { start(): void; stop(): Promise<void> } {
   const log = deps.log.child({ component: 'jobs' });
   deps.queue.process<{ ids?: string[] }>(JOBS.process, async (data) => {
     if (data.ids) await deps.processor.processMentions(data.ids);
@@ -47,28 +47,30 @@ export function registerWorkerJobs(deps: WorkerJobsDeps): { start(): void; stop(
   });
 
   let timer: NodeJS.Timeout | undefined;
-  let busy = false;
+  let inFlight: Promise<void> | undefined;
   return {
     start() {
       if (timer || deps.intervalMs <= 0) return;
       timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        deps.processor
+        if (inFlight) return;
+        inFlight = deps.processor
           .sweepOrphans()
           .then(({ mentions, events }) => {
             if (mentions > 0 || events > 0) log.warn('took over work a worker left unfinished (expired lease)', { mentions, events });
           })
-          .catch((err: unknown) => log.warn('orphan sweep failed; will retry', { error: errorMessage(err) }))
+          .catch((err: unknown) => {
+            log.warn('orphan sweep failed; will retry', { error: errorMessage(err) });
+          })
           .finally(() => {
-            busy = false;
+            inFlight = undefined;
           });
       }, deps.intervalMs);
       timer.unref();
     },
-    stop() {
+    async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      await inFlight;
     },
   };
 }

@@ -230,7 +230,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sweeper.stop();
       dispatcher.stop();
       digest.stop();
-      orphans?.stop();
+      await orphans?.stop();
       rules.close();
       await server?.close();
       await queue.close();
