@@ -10,6 +10,8 @@ export interface StoreDeps {
   log: Logger;
   /** The analysis tokenizer, used for search queries and titles (the store must not import nodejieba). */
   tokenize?: (text: string) => string[];
+  /** The analysis PII masker: every crawled field is masked before it is stored (unless store.keepRawText). */
+  maskText?: (text: string) => string;
 }
 
 /** Opens the configured store: SQLite at `${dataDir}/radar.db` (in memory when dataDir is `:memory:`). */
@@ -27,7 +29,7 @@ export async function createStore(config: Config['store'], deps: StoreDeps): Pro
     path = join(config.dataDir, 'radar.db');
   }
   try {
-    return new SqliteStore({ path, log: deps.log, tokenize: deps.tokenize, keepRawText: config.keepRawText });
+    return new SqliteStore({ path, log: deps.log, tokenize: deps.tokenize, maskText: deps.maskText, keepRawText: config.keepRawText });
   } catch (err) {
     throw new CriticalError(`cannot open store at ${path}`, { cause: err });
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import { type MaskText, maskMention } from '../mask.js';
 import type { MentionQuery, MentionView, Page } from '../store.js';
 import {
   decodeCursor,
@@ -25,6 +26,8 @@ export interface MentionRepoOptions {
   tokenize?: Tokenize;
   /** Keep the unmasked text after analysis (default false: the text is replaced by the PII-masked displayText). */
   keepRawText?: boolean;
+  /** PII masker applied to every crawled field before a mention is first stored (unless keepRawText). */
+  maskText?: MaskText;
 }
 
 type JoinedRow = MentionRow & { adata: string | null; sk?: number };
@@ -80,8 +83,9 @@ export class MentionRepo {
     const duplicates: string[] = [];
     this.db
       .transaction(() => {
-        for (const m of mentions) {
-          if (this.s.exists.get(m.id)) continue;
+        for (const raw of mentions) {
+          if (this.s.exists.get(raw.id)) continue;
+          const m = this.masked(raw);
           const dupOf = m.contentHash ? (this.s.byHash.get(m.contentHash) as string | undefined) : undefined;
           this.s.insert.run(m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m));
           inserted.push(m.id);
@@ -91,6 +95,10 @@ export class MentionRepo {
       })
       .immediate();
     return { inserted, fresh, duplicates };
+  }
+
+  private masked(m: Mention): Mention {
+    return this.options.maskText && !this.options.keepRawText ? maskMention(m, this.options.maskText) : m;
   }
 
   get(id: string): (Mention & { analysis?: Analysis }) | undefined {
@@ -148,6 +156,7 @@ export class MentionRepo {
 
   titleText(title: string | undefined): string {
     if (!title) return '';
+    if (this.options.maskText && !this.options.keepRawText) title = this.options.maskText(title);
     return this.options.tokenize ? this.options.tokenize(title).join(' ') : title;
   }
 
