@@ -52,6 +52,10 @@ export const ROLE_TIERS: Record<ApiRole, readonly Tier[]> = {
   admin: TIERS,
 };
 
+function ownersFor(tier: Tier): Case['owner'][] {
+  return (['customer_service', 'pr', 'executive'] as const).filter((r) => ROLE_TIERS[r].includes(tier));
+}
+
 const STATE_LABELS: Record<CaseState, string> = { open: '待受理', acknowledged: '已受理', responded: '已回应', resolved: '已办结', reviewed: '已复盘' };
 
 type Action = 'acknowledge' | 'respond' | 'reassign' | 'comment' | 'resolve' | 'review';
@@ -184,6 +188,16 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     reassign(caseId, actor, input) {
       return act(caseId, actor, 'reassign', (c) => {
         if (c.state === 'reviewed') throw invalid(c, '案件已复盘归档，不能改派', 'a reviewed case cannot be reassigned');
+        // The new owner must be able to act on the case, or it would sit with someone who gets 403 on it
+        // while the reminders follow them. Compliance only records regulator notices: it never owns a case.
+        if (input.owner && (input.owner === 'compliance' || !ROLE_TIERS[input.owner].includes(c.tier))) {
+          throw new ApiError(
+            400,
+            'invalid_request',
+            `${c.tier} 案件不能改派给 ${input.owner} / invalid body.owner: role ${input.owner} may not handle a ${c.tier} case`,
+            [{ path: 'body.owner', message: `must be a role that may act on ${c.tier}: ${ownersFor(c.tier).join(', ')}` }],
+          );
+        }
         return {
           case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
           entry: {

@@ -146,6 +146,22 @@ describe('case workflow', () => {
     assert.equal((await h.workflow.resolve(c.id, who('executive'))).state, 'resolved');
   });
 
+  it('reassigns only to a role that may act on the case tier', async () => {
+    const c = await l1();
+    await assert.rejects(h.workflow.reassign(c.id, who('customer_service'), { assignee: '周伟', owner: 'executive' }), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.deepEqual([err.statusCode, err.code], [400, 'invalid_request']);
+      assert.match(err.message, /body\.owner/);
+      return true;
+    });
+    await rejects(h.workflow.reassign(c.id, who('customer_service'), { assignee: '孙丽', owner: 'compliance' }), 400, 'invalid_request');
+    assert.equal((await h.store.getCase(c.id))?.owner, 'customer_service', 'nothing changed');
+    const moved = await h.workflow.reassign(c.id, who('customer_service'), { assignee: '陈静', owner: 'pr' });
+    assert.deepEqual([moved.owner, moved.assignee], ['pr', '陈静']);
+    const s = await l3();
+    await rejects(h.workflow.reassign(s.id, who('executive'), { assignee: '陈静', owner: 'pr' }), 400, 'invalid_request');
+  });
+
   it('a response of another kind acknowledges but does not meet the deadline', async () => {
     const c = (await h.service.onEventUpdated(makeEvent({ id: 'e_l2', distinctComplainants: 10, mentionCount: 10, negativeCount: 10 })))!;
     const r = await h.workflow.respond(c.id, who('pr'), { kind: 'reply_to_complainant', text: '已逐一回复投诉客户' });
