@@ -44,6 +44,8 @@ export function createAuthenticator(deps: { store: Store; clock: Clock; limiter:
   const cacheMs = deps.cacheMs ?? 5_000;
   const cache = new Map<string, CachedKey>();
   const touched = new Map<string, number>();
+  /** Live streams per key id: ended as soon as the key is revoked through this process. */
+  const streams = new Map<string, Set<() => void>>();
 
   async function lookup(hash: string, now: number): Promise<ApiKeyRecord | undefined> {
     const hit = cache.get(hash);
@@ -76,6 +78,32 @@ export function createAuthenticator(deps: { store: Store; clock: Clock; limiter:
     },
     forget(): void {
       cache.clear();
+    },
+    /** Registers a long-lived response to end when `keyId` is revoked; returns the unregister function. */
+    watch(keyId: string, end: () => void): () => void {
+      let set = streams.get(keyId);
+      if (!set) {
+        set = new Set();
+        streams.set(keyId, set);
+      }
+      set.add(end);
+      return () => {
+        set.delete(end);
+        if (set.size === 0) streams.delete(keyId);
+      };
+    },
+    /** A key was revoked here: drop cached keys and end its live streams now. */
+    revoked(keyId: string): void {
+      cache.clear();
+      for (const end of [...(streams.get(keyId) ?? [])]) end();
+      streams.delete(keyId);
+    },
+    /** Whether the request's key is still valid, read from the store (revocations by other processes). */
+    async stillValid(req: Request, allowQueryToken: boolean): Promise<boolean> {
+      const token = extractToken(req, allowQueryToken);
+      if (!token) return false;
+      const record = await deps.store.findApiKeyByHash(hashSecret(token));
+      return record !== undefined && !record.revokedAt;
     },
   };
 }
