@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Case } from '../../../lib/domain.js';
+import { mailText } from '../../fixtures/mail.js';
 import { ADMIN_KEY, get, type SecurityEnv, startSecurityEnv } from './harness.js';
 
 const PHONE = '13712345678';
@@ -13,31 +14,6 @@ function assertClean(where: string, text: string): void {
   for (const secret of [PHONE, ID, '1371234', '11010519', '110105 1949']) {
     assert.ok(!text.includes(secret), `${where} leaks ${secret}: …${text.slice(Math.max(0, text.indexOf(secret) - 60), text.indexOf(secret) + 30)}…`);
   }
-}
-
-/** Decodes MIME encoded-words and base64 / quoted-printable parts, so the check sees what the reader sees. */
-function mailText(raw: string): string {
-  let out = raw.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, enc: string, data: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : decodeQp(data.replace(/_/g, ' ')),
-  );
-  for (const part of raw.split(/\r?\n--/)) {
-    const [head, ...rest] = part.split(/\r?\n\r?\n/);
-    const body = rest.join('\n\n');
-    if (/content-transfer-encoding:\s*base64/i.test(head ?? '')) out += Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-    if (/content-transfer-encoding:\s*quoted-printable/i.test(head ?? '')) out += decodeQp(body.replace(/=\r?\n/g, ''));
-  }
-  return out;
-}
-
-function decodeQp(s: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '=' && /^[0-9A-F]{2}$/i.test(s.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(s[i]!, 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 describe('personal data in a crawled news title never leaves the service unmasked', function () {
