@@ -40,7 +40,15 @@ interface CachedKey {
  * Resolves keys with a short cache (lookups are per request; `touchApiKey` is written at most once a
  * minute per key). `forget` drops cached keys after a revocation through the API.
  */
-export function createAuthenticator(deps: { store: Store; clock: Clock; limiter: RateLimiter; log: Logger; cacheMs?: number }) {
+export function createAuthenticator(deps: {
+  store: Store;
+  clock: Clock;
+  limiter: RateLimiter;
+  /** Wrong keys per client address (brute force): once spent, every key from that address gets 429 until it refills. */
+  failures?: RateLimiter;
+  log: Logger;
+  cacheMs?: number;
+}) {
   const cacheMs = deps.cacheMs ?? 5_000;
   const cache = new Map<string, CachedKey>();
   const touched = new Map<string, number>();
@@ -61,9 +69,19 @@ export function createAuthenticator(deps: { store: Store; clock: Clock; limiter:
       if (access === 'public') return undefined;
       const token = extractToken(req, allowQueryToken);
       if (!token) throw new ApiError(401, 'unauthorized', 'missing API key: send Authorization: Bearer <key>');
+      const address = req.socket.remoteAddress ?? 'unknown';
+      // Checked before the key is: a throttled address learns nothing about the keys it tries.
+      deps.failures?.check(address);
       const now = deps.clock.now().getTime();
       const record = await lookup(hashSecret(token), now);
-      if (!record || record.revokedAt) throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+      if (!record || record.revokedAt) {
+        try {
+          deps.failures?.take(address);
+        } catch {
+          deps.log.warn('API key guessing throttled', { address });
+        }
+        throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+      }
       if (!roleAllowed(record.role, access)) {
         throw new ApiError(403, 'forbidden', `role ${record.role} may not call this endpoint`, { role: record.role, allowed: ['admin', ...access] });
       }
