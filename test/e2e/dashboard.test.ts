@@ -228,8 +228,8 @@ describe('dashboard in Chromium against the real API', function () {
     await page.waitForSelector('section.panel table.table tbody tr', WAIT);
     const misaligned = await page.$$eval('section.panel table.table', (tables) =>
       tables.flatMap((t) => {
-        const heads = [...t.querySelectorAll('thead th')];
-        const cells = [...(t.querySelector('tbody tr')?.querySelectorAll('td') ?? [])];
+        const heads = Array.from(t.querySelectorAll('thead th'));
+        const cells = Array.from(t.querySelector('tbody tr')?.querySelectorAll('td') ?? []);
         return heads
           .map((th, i) => [th.textContent, getComputedStyle(th).textAlign, cells[i] ? getComputedStyle(cells[i]).textAlign : ''] as const)
           .filter(([, a, b]) => a !== b)
