@@ -77,6 +77,10 @@ export interface ApiDeps {
   responseCacheMs?: number;
   /** SSE heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number;
+  /** A request body must arrive within this time (default 10 s; 408 otherwise). */
+  bodyTimeoutMs?: number;
+  /** How often a live stream re-reads its key from the store, to end streams revoked elsewhere (default 5 s). */
+  streamKeyCheckMs?: number;
 }
 
 /** What controllers receive. */

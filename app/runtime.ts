@@ -66,7 +66,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const bus = new MessageBus();
   const metrics = createMetrics();
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
-  const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t) });
+  const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t), maskText: (t) => maskPii(t).text });
   const queue = createQueue(config.queue, { log });
   const analyzer = createAnalyzer(config);
   const clusterer = createClusterer(config.analysis, { clock });

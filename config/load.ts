@@ -36,7 +36,13 @@ export const envOverrides: Array<{ env: string; path: string[]; parse: (v: strin
 
 function readYaml(file: string): Record<string, unknown> {
   const text = readFileSync(file, 'utf8');
-  const parsed: unknown = parseYaml(text);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${file}: not valid YAML: ${reason}`, [{ path: '(file)', message: `${file}: ${reason}` }]);
+  }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${file}: top level must be a mapping`, []);
   return parsed as Record<string, unknown>;

@@ -37,7 +37,14 @@ export interface Harness {
 
 /** The API on 127.0.0.1 over a real in-memory SQLite store, the real case workflow and rules, seeded with fixtures. */
 export async function startHarness(
-  options: { rateLimitPerMinute?: number; server?: Record<string, unknown>; sseHeartbeatMs?: number; webDir?: string } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    server?: Record<string, unknown>;
+    sseHeartbeatMs?: number;
+    streamKeyCheckMs?: number;
+    bodyTimeoutMs?: number;
+    webDir?: string;
+  } = {},
 ): Promise<Harness> {
   const clock = new FakeClock(T0);
   const config = loadConfig({
@@ -89,6 +96,8 @@ export async function startHarness(
     log,
     validateResponses: true,
     sseHeartbeatMs: options.sseHeartbeatMs,
+    streamKeyCheckMs: options.streamKeyCheckMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
     webDir: options.webDir,
   });
   const server = await startApiServer(app, 0, '127.0.0.1');
