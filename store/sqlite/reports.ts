@@ -79,7 +79,7 @@ export class Rollups {
     // Hour buckets overlapping [from, to).
     const h0 = Math.floor(fromMs / HOUR_MS);
     const h1 = Math.ceil(toMs / HOUR_MS);
-    const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
+    const rows: SeriesRow[] = [];
     const run = (table: string, lo: number, hi: number, map: (b: number) => number) => {
       if (hi <= lo) return;
       const sql = `${select} ${table}${suffix} WHERE ${[...where, 'bucket >= ?', 'bucket < ?'].join(' AND ')} ${group}`;
@@ -90,20 +90,9 @@ export class Rollups {
         rows.push({ bucket: map(bucket), grp, label: lab, n });
       }
     };
-    let buckets: number[];
-    let label: (b: number) => string;
-    if (q.interval === 'hour') {
-      run('rollup_hour', h0, h1, (b) => b);
-      buckets = range(h0, h1);
-      label = hourLabel;
-    } else {
-      const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-      const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-      for (const span of daySpans(fromMs, toMs)) run(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
-      buckets = range(d0, d1);
-      label = dayLabel;
-    }
-    return toPoints(rows, buckets, label, groupCol !== null);
+    if (q.interval === 'hour') run('rollup_hour', h0, h1, (b) => b);
+    else for (const span of daySpans(fromMs, toMs)) run(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
+    return seriesPoints(q, rows);
   }
 
   shareOfVoice(from: string, to: string): Array<{ institution: string; mentions: number; negative: number; positive: number; neutral: number }> {
@@ -149,12 +138,29 @@ function range(lo: number, hi: number): number[] {
   return out;
 }
 
-function toPoints(
-  rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>,
-  buckets: number[],
-  label: (b: number) => string,
-  grouped: boolean,
-): SeriesPoint[] {
+/** One count of a series: bucket number (UTC hour, or Asia/Shanghai day since the epoch), group, label. */
+export interface SeriesRow {
+  bucket: number;
+  grp: string;
+  label: SentimentLabel;
+  n: number;
+}
+
+/**
+ * Every bucket overlapping [from, to) (hours, or Asia/Shanghai days), each group seen, zero-filled; the
+ * one shape every search backend answers with.
+ */
+export function seriesPoints(q: SeriesQuery, rows: SeriesRow[]): SeriesPoint[] {
+  const fromMs = Date.parse(q.from);
+  const toMs = Date.parse(q.to);
+  if (!(toMs > fromMs)) return [];
+  if (q.interval === 'hour') return toPoints(rows, range(Math.floor(fromMs / HOUR_MS), Math.ceil(toMs / HOUR_MS)), hourLabel, q.groupBy !== undefined);
+  const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  return toPoints(rows, range(d0, d1), dayLabel, q.groupBy !== undefined);
+}
+
+function toPoints(rows: SeriesRow[], buckets: number[], label: (b: number) => string, grouped: boolean): SeriesPoint[] {
   const groups = grouped ? [...new Set(rows.map((r) => r.grp))].sort() : [''];
   const cells = new Map<string, SeriesPoint>();
   for (const b of buckets) {
