@@ -52,7 +52,10 @@ export function flatten(doc: IndexDoc): FlatDoc {
     topics: [...new Set(analysis.topics.map((t) => t.id))],
     sentiment: analysis.sentiment.label,
     sentimentScore: analysis.sentiment.score,
-    tokens: analysis.tokens.map((t) => t.replace(/\s+/g, '')).filter(Boolean).join(' '),
+    tokens: analysis.tokens
+      .map((t) => t.replace(/\s+/g, ''))
+      .filter(Boolean)
+      .join(' '),
     terms: indexTerms(analysis.tokens),
     displayText: analysis.displayText,
     title: doc.title ?? '',

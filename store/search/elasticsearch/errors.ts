@@ -13,9 +13,12 @@ export function mapEsError(err: unknown, what: string): Error {
   if (err instanceof errors.ResponseError) {
     const status = err.statusCode ?? 0;
     const type = errorType(err.body);
-    if (TRANSIENT.has(status)) return new SearchUnavailableError(`Elasticsearch is unavailable for ${what} (HTTP ${status} ${type}); try again later`, retryAfter(err), { cause: err });
+    if (TRANSIENT.has(status))
+      return new SearchUnavailableError(`Elasticsearch is unavailable for ${what} (HTTP ${status} ${type}); try again later`, retryAfter(err), { cause: err });
     if (status === 401 || status === 403) {
-      return new SearchUnavailableError(`Elasticsearch refused the configured credentials for ${what} (HTTP ${status}); check ELASTICSEARCH_URL`, 60_000, { cause: err });
+      return new SearchUnavailableError(`Elasticsearch refused the configured credentials for ${what} (HTTP ${status}); check ELASTICSEARCH_URL`, 60_000, {
+        cause: err,
+      });
     }
     return new Error(`Elasticsearch ${what} failed: HTTP ${status} ${type}`, { cause: err });
   }

@@ -31,6 +31,8 @@ export interface ElasticsearchIndexOptions {
   bulkRetryWaitMs?: number;
   /** Per-request timeout (default 10 s). */
   requestTimeoutMs?: number;
+  /** The current time, for the retention cutoff of incoming documents (default: the system clock). */
+  now?: () => Date;
   log: Logger;
 }
 
@@ -84,9 +86,12 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   async index(docs: IndexDoc[]): Promise<void> {
-    const cutoff = retentionCutoff(new Date(), this.o.retentionMonths ?? 24).getTime();
-    const now = new Date().toISOString();
-    const sources = docs.map(flatten).filter((d) => Date.parse(d.publishedAt) >= cutoff).map((d) => toSource(d, now));
+    const now = (this.o.now ?? (() => new Date()))();
+    const cutoff = retentionCutoff(now, this.o.retentionMonths ?? 24).getTime();
+    const sources = docs
+      .map(flatten)
+      .filter((d) => Date.parse(d.publishedAt) >= cutoff)
+      .map((d) => toSource(d, now.toISOString()));
     if (sources.length === 0) return;
     await this.ensureTemplate();
     const dropped: Array<{ status: number; type: string; id: string }> = [];
@@ -130,7 +135,8 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     const terms = query.q ? [...new Set(query.q.split(/\s+/).filter(Boolean))] : [];
     const limit = clampLimit(query.limit);
     const cursor = decodeTimeCursor(query.cursor);
-    const range = query.from || query.to ? [{ range: { publishedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } }] : [];
+    const range =
+      query.from || query.to ? [{ range: { publishedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } }] : [];
     const res = await this.run<{ view: MentionView }>('search', {
       size: limit + 1,
       track_total_hits: false,

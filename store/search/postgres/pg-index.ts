@@ -3,17 +3,7 @@ import { createHighlighter } from '../../../lib/html.js';
 import type { Logger } from '../../../lib/logger.js';
 import { type SeriesRow, seriesPoints } from '../../sqlite/reports.js';
 import type { MentionQuery, MentionView, Page, SeriesPoint, SeriesQuery } from '../../store.js';
-import {
-  clampLimit,
-  decodeTimeCursor,
-  encodeTimeCursor,
-  type FlatDoc,
-  flatten,
-  hourRange,
-  retentionCutoff,
-  sortShare,
-  sortTerms,
-} from '../common.js';
+import { clampLimit, decodeTimeCursor, encodeTimeCursor, type FlatDoc, flatten, hourRange, retentionCutoff, sortShare, sortTerms } from '../common.js';
 import { redactSecrets, SearchUnavailableError } from '../errors.js';
 import type { IndexDoc, SearchIndex, ShareOfVoiceRow, TermCount, TopTermsQuery } from '../search-index.js';
 import { migrateSearch } from './migrations.js';
@@ -27,6 +17,8 @@ export interface PgSearchIndexOptions {
   maxConnections?: number;
   /** Months of mentions kept, the current one included (default 24). */
   retentionMonths?: number;
+  /** The current time, for the retention cutoff of incoming documents (default: the system clock). */
+  now?: () => Date;
   log: Logger;
 }
 
@@ -42,6 +34,7 @@ export class PgSearchIndex implements SearchIndex {
   private readonly pool: pg.Pool;
   private ready: Promise<unknown> | undefined;
   private readonly retentionMonths: number;
+  private readonly now: () => Date;
 
   constructor(options: PgSearchIndexOptions) {
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
@@ -54,6 +47,7 @@ export class PgSearchIndex implements SearchIndex {
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on('error', (err) => options.log.warn('search index connection lost', { error: redactSecrets(err.message) }));
     this.retentionMonths = options.retentionMonths ?? 24;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** Runs the migrations once (also done lazily by the first query). */
@@ -75,7 +69,7 @@ export class PgSearchIndex implements SearchIndex {
   }
 
   async index(docs: IndexDoc[]): Promise<void> {
-    const cutoff = retentionCutoff(new Date(), this.retentionMonths).getTime();
+    const cutoff = retentionCutoff(this.now(), this.retentionMonths).getTime();
     const byId = new Map<string, FlatDoc>();
     for (const d of docs) {
       const flat = flatten(d);

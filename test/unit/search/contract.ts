@@ -142,7 +142,13 @@ export function runSearchContract(name: string, create: () => Promise<SearchHarn
         { term: '信用卡', count: 2 },
         { term: '工商银行', count: 2 },
       ]);
-      const news = await h.index.topTerms({ from: '2026-11-19T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', source: 'news', topic: 'credit_limit', limit: 50 });
+      const news = await h.index.topTerms({
+        from: '2026-11-19T00:00:00.000Z',
+        to: '2026-11-23T00:00:00.000Z',
+        source: 'news',
+        topic: 'credit_limit',
+        limit: 50,
+      });
       assert.deepEqual(news.map((t) => t.term).sort(), ['信用卡', '回应', '工商银行', '降额', '风控'].sort());
       const single = await h.index.topTerms({ from: '2026-11-22T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z', limit: 50 });
       assert.ok(!single.some((t) => t.term === '了'), 'one-character tokens are not terms');

@@ -22,7 +22,13 @@ function doc(spec: DocSpec): IndexDoc {
     text: spec.text,
     publishedAt: spec.publishedAt,
   });
-  const a: Analysis = analysis(m, { label: spec.label, tokens: spec.tokens, topics: spec.topics, institution: spec.institution, displayText: spec.displayText });
+  const a: Analysis = analysis(m, {
+    label: spec.label,
+    tokens: spec.tokens,
+    topics: spec.topics,
+    institution: spec.institution,
+    displayText: spec.displayText,
+  });
   if (spec.institution === undefined) {
     delete a.primaryInstitution;
     a.institutions = [];
