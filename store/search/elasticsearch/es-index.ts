@@ -242,7 +242,11 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   /** Deletes every index of this prefix and the template (tests, and a full rebuild before `radar reindex`). */
   async dropAll(): Promise<void> {
     try {
-      await this.client.indices.delete({ index: `${this.prefix}-*`, allow_no_indices: true, ignore_unavailable: true });
+      // By name: Elasticsearch refuses wildcard deletes by default (action.destructive_requires_name).
+      const names = Object.keys(
+        await this.client.indices.get({ index: `${this.prefix}-*`, allow_no_indices: true, ignore_unavailable: true, features: ['aliases'] }),
+      );
+      if (names.length > 0) await this.client.indices.delete({ index: names });
       await this.client.indices.deleteIndexTemplate({ name: this.prefix }, { ignore: [404] });
       this.template = undefined;
     } catch (err) {

@@ -260,6 +260,18 @@ describe('ElasticsearchSearchIndex against a recording server in Elasticsearchâ€
     assert.equal(indexMonth('radar-mentions', 'other-2026.10'), undefined);
   });
 
+  it('drops its indices by name (wildcard deletes are refused by default) and its template', async () => {
+    es.reply = (req) =>
+      req.method === 'GET'
+        ? { body: { 'radar-mentions-2026.10': { aliases: {} }, 'radar-mentions-2026.11': { aliases: {} } } }
+        : { body: { acknowledged: true } };
+    await index.dropAll();
+    assert.deepEqual(
+      es.find('DELETE', /.*/).map((r) => r.path),
+      ['/radar-mentions-2026.10,radar-mentions-2026.11', '/_index_template/radar-mentions'],
+    );
+  });
+
   it('maps an overloaded or unreachable Elasticsearch to 503 with no credentials in the message', async () => {
     es.reply = () => errorReply(503, 'cluster_block_exception', 'blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];');
     await assert.rejects(
