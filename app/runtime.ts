@@ -71,6 +71,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t), maskText: (t) => maskPii(t).text });
   const queue = createQueue(config.queue, { log });
   const search = createSearch(config, { store, queue, log });
+  search.feeder?.register();
   const analyzer = createAnalyzer(config);
   const clusterer = createClusterer(config.analysis, { clock });
   const matcher = createInstitutionMatcher(config.watchlist);

@@ -39,8 +39,12 @@ export class SearchFeeder {
     this.deps.queue.process<{ ids: string[] }>(INDEX_JOB, (data) => this.run(data.ids));
   }
 
+  /** Remembers a completed mention; a full batch is queued at once (the rest on the next `flush`). */
   completed(mentionId: string): void {
     this.pending.push(mentionId);
+    if (this.pending.length >= this.batchSize) {
+      this.flush().catch((err: unknown) => this.log.warn('cannot queue an indexing job; run radar reindex for the gap', { error: errorMessage(err) }));
+    }
   }
 
   /** Queues the mentions completed since the last flush, `batchSize` per job. */
@@ -93,7 +97,7 @@ export async function reindex(
 
 export interface SearchRuntime {
   index: SearchIndex;
-  /** Present when the index is derived (PostgreSQL, Elasticsearch). */
+  /** Present when the index is derived (PostgreSQL, Elasticsearch); processes that run jobs call `feeder.register()`. */
   feeder?: SearchFeeder;
   /** Pipeline hook: a mention's analysis was saved. */
   completed(mentionId: string): void;
@@ -108,7 +112,6 @@ export interface SearchRuntime {
 export function createSearch(config: Config, deps: { store: Store; queue: JobQueue; log: Logger }): SearchRuntime {
   const index = createSearchIndex(config, deps);
   const feeder = index.derived ? new SearchFeeder({ ...deps, index, batchSize: config.search.batchSize }) : undefined;
-  feeder?.register();
   let timer: NodeJS.Timeout | undefined;
   const retention = async (now: Date) => {
     try {

@@ -69,6 +69,25 @@ describe('search indexing job (SQLite store → Elasticsearch)', () => {
     await queue.close();
   });
 
+  it('queues a full batch as soon as it is complete, the rest on flush', async () => {
+    const queue = new MemoryQueue({ log: silentLogger() });
+    const feeder = new SearchFeeder({ store, index, queue, log: silentLogger(), batchSize: 4 });
+    feeder.register();
+    for (const d of DOCS) {
+      await store.completeMention(d.id, d.analysis, undefined, NOW.toISOString());
+      feeder.completed(d.id);
+    }
+    await queue.drain();
+    assert.deepEqual(sentIds(es), [DOCS.slice(0, 4).map((d) => d.id)]);
+    await feeder.flush();
+    await queue.drain();
+    assert.deepEqual(
+      sentIds(es)[1],
+      DOCS.slice(4).map((d) => d.id),
+    );
+    await queue.close();
+  });
+
   it('indexes what the store holds for each id and skips ids without an analysis', async () => {
     await store.completeMention('weibo:1001', DOCS[0]?.analysis ?? assert.fail(), undefined, NOW.toISOString());
     const queue = new MemoryQueue({ log: silentLogger() });
