@@ -17,7 +17,9 @@ export interface StoreDeps {
 /** Opens the configured store: SQLite at `${dataDir}/radar.db` (in memory when dataDir is `:memory:`). */
 export async function createStore(config: Config['store'], deps: StoreDeps): Promise<Store> {
   if (config.backend === 'elasticsearch') {
-    throw new CriticalError('the Elasticsearch store backend is not part of this build yet; set store.backend to sqlite');
+    throw new CriticalError(
+      'Elasticsearch is not a system of record: keep store.backend sqlite (or PostgreSQL) and set ELASTICSEARCH_URL for the search index (search.backend)',
+    );
   }
   let path = ':memory:';
   if (config.dataDir !== ':memory:') {
