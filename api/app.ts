@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../lib/errors.js';
+import { StoreSearchIndex } from '../store/search/store-index.js';
 import { createAuthenticator } from './auth.js';
 import { createResponseCache } from './cache.js';
 import type { ApiContext, ApiDeps } from './context.js';
@@ -60,7 +61,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const pruner = setInterval(() => failures.prune(), 60_000);
   pruner.unref();
   const auth = createAuthenticator({ store: deps.store, clock: deps.clock, limiter, failures, log });
-  const ctx: ApiContext = { ...deps, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
+  const search = deps.search ?? new StoreSearchIndex(deps.store);
+  const ctx: ApiContext = { ...deps, search, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
   const registry = buildRegistry(ctx);
   const openapi = buildOpenApi(registry, { title: '舆情雷达 yuqing-radar', version: API_VERSION, serverUrl: deps.config.server.publicUrl });
   const corsOrigins = new Set(deps.config.server.corsOrigins);

@@ -12,6 +12,8 @@ export interface PipelineDeps {
   clusterer: Clusterer;
   /** Called with every event whose stats changed; the escalation service decides what to do. */
   onEventUpdated: (event: Event) => Promise<unknown>;
+  /** Called with every mention once its analysis is saved (the search indexing job's feed). */
+  onCompleted?: (mentionId: string) => void;
   clock: Clock;
   log: Logger;
   metrics?: Metrics;
@@ -80,6 +82,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const assignment = deps.clusterer.assign(mention, analysis);
       if (assignment?.created) await deps.store.saveEvent(assignment.event);
       const event = await deps.store.completeMention(mention.id, analysis, assignment?.event.id, at);
+      deps.onCompleted?.(mention.id);
       if (event) {
         deps.clusterer.update(event);
         touched.set(event.id, event);

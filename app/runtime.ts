@@ -24,6 +24,7 @@ import type { JobQueue } from '../queue/queue.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
+import { createSearch, type SearchRuntime } from './search.js';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -40,6 +41,7 @@ export interface Runtime {
   config: Config;
   store: Store;
   queue: JobQueue;
+  search: SearchRuntime;
   pipeline: Pipeline;
   crawlers: ReturnType<typeof createCrawlers>;
   escalation: ReturnType<typeof createEscalationService>;
@@ -68,6 +70,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
   const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t), maskText: (t) => maskPii(t).text });
   const queue = createQueue(config.queue, { log });
+  const search = createSearch(config, { store, queue, log });
+  search.feeder?.register();
   const analyzer = createAnalyzer(config);
   const clusterer = createClusterer(config.analysis, { clock });
   const matcher = createInstitutionMatcher(config.watchlist);
@@ -100,6 +104,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     analyzer,
     clusterer,
     onEventUpdated: (event) => escalation.onEventUpdated(event),
+    onCompleted: (id) => search.completed(id),
     clock,
     log,
     metrics,
@@ -107,6 +112,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   queue.process<{ reason: string }>('process-mentions', async () => {
     await pipeline.kick();
+    await search.flush();
     await dispatcher.dispatchOnce();
   });
   const kickPipeline = async () => {
@@ -144,6 +150,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const app = createApiApp({
       config,
       store,
+      search: search.index,
       workflow,
       rules: {
         get: async () => {
@@ -192,12 +199,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     sweeper.start();
     dispatcher.start();
     digest.start();
+    search.startRetention(() => clock.now());
   }
 
   return {
     config,
     store,
     queue,
+    search,
     pipeline,
     crawlers,
     escalation,
@@ -216,6 +225,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       digest.stop();
       await server?.close();
       await queue.close();
+      await search.close();
       await crawlers.close();
       await browser?.close();
       await store.close();

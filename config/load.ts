@@ -28,6 +28,7 @@ export const envOverrides: Array<{ env: string; path: string[]; parse: (v: strin
   { env: 'RADAR_PUBLIC_URL', path: ['server', 'publicUrl'], parse: String },
   { env: 'RADAR_DATA_DIR', path: ['store', 'dataDir'], parse: String },
   { env: 'ELASTICSEARCH_URL', path: ['store', 'elasticsearchUrl'], parse: String },
+  { env: 'SEARCH_DATABASE_URL', path: ['search', 'postgresUrl'], parse: String },
   { env: 'REDIS_URL', path: ['queue', 'redisUrl'], parse: String },
   { env: 'CHROME_PATH', path: ['crawl', 'chromePath'], parse: String },
   { env: 'LOG_LEVEL', path: ['log', 'level'], parse: String },

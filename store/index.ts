@@ -49,7 +49,9 @@ export async function createStore(config: Config['store'], deps: StoreDeps): Pro
   if (deps.databaseUrl && /^postgres(ql)?:\/\//.test(deps.databaseUrl)) return openPostgres(deps.databaseUrl, config, deps);
   if (deps.databaseUrl) throw new CriticalError('DATABASE_URL must start with postgres:// or postgresql://');
   if (config.backend === 'elasticsearch') {
-    throw new CriticalError('the Elasticsearch store backend is not part of this build yet; set store.backend to sqlite');
+    throw new CriticalError(
+      'Elasticsearch is not a system of record: keep store.backend sqlite (or PostgreSQL) and set ELASTICSEARCH_URL for the search index (search.backend)',
+    );
   }
   let path = ':memory:';
   if (config.dataDir !== ':memory:') {

@@ -12,6 +12,7 @@ import type { ApiRole } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
 import { createStore } from '../../../store/index.js';
+import type { SearchIndex } from '../../../store/search/search-index.js';
 import type { Store } from '../../../store/store.js';
 import { seedApiFixtures, T0 } from './fixtures.js';
 
@@ -44,6 +45,7 @@ export async function startHarness(
     streamKeyCheckMs?: number;
     bodyTimeoutMs?: number;
     webDir?: string;
+    search?: SearchIndex;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock(T0);
@@ -82,6 +84,7 @@ export async function startHarness(
   const app = createApiApp({
     config,
     store,
+    search: options.search,
     workflow,
     rules,
     crawl: {

@@ -30,7 +30,8 @@ describe('crawled text stays text in every notification channel', () => {
     const c = (await h.service.onEventUpdated(makeEvent({ id: 'e_rumour', title: HOSTILE, mediaCount: 1, runRumour: true })))!;
     assert.equal(c.tier, 'L3');
     const sent = await h.store.listNotifications(c.id);
-    notification = sent.find((n) => n.channel === 'email')!;
+    // The executives' e-mail (an address), not the empty compliance roster's placeholder: ids order the rows randomly.
+    notification = sent.find((n) => n.channel === 'email' && n.recipient.includes('@'))!;
     assert.ok(notification, 'the L3 case pages the executives by e-mail');
   });
   after(async () => {
