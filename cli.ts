@@ -117,6 +117,17 @@ program
     await runBacktestCli(config, opts);
   });
 
+program
+  .command('reindex')
+  .description('backfill the search index (PostgreSQL or Elasticsearch) from the store; idempotent by mention id')
+  .requiredOption('--from <date>', 'first publish date to index (ISO date or datetime)')
+  .option('--to <date>', 'end of the range, exclusive (default: now)')
+  .action(async (opts: { from: string; to?: string }) => {
+    const config = loadConfig({ files: configFiles() });
+    const { reindexCli } = await import('./app/reindex-cli.js');
+    await reindexCli(config, opts);
+  });
+
 const keys = program.command('keys').description('manage API keys');
 keys
   .command('create')

@@ -3,6 +3,7 @@ import { type Clock, HOUR, systemClock } from '../lib/clock.js';
 import { type Analysis, type Event, emptyEventStats, type Mention } from '../lib/domain.js';
 import { newId } from '../lib/ids.js';
 import { bandKeys, hamming } from './fingerprint.js';
+import { maskPii } from './pii.js';
 import type { Clusterer } from './types.js';
 
 export interface ClustererDeps {
@@ -27,9 +28,21 @@ interface Entry {
   titleFromNegative: boolean;
 }
 
+/** Characters of a number as masked or unmasked PII: a cut never lands inside such a run. */
+const NUMBERISH = /[0-9０-９*＊Xx+＋-]/;
+
+/**
+ * Masked first, cut second: a phone or ID number cut in half (`13912345…`) is no longer recognisable as
+ * PII. The cut also backs off to before a run of digits, so no number is left as a stub.
+ */
 function makeTitle(mention: Mention, analysis: Analysis): string {
-  const base = (mention.sourceType === 'news' && mention.title ? mention.title : analysis.displayText).replace(/\s+/g, ' ').trim();
-  return [...base].length > TITLE_MAX ? `${[...base].slice(0, TITLE_MAX - 1).join('')}…` : base;
+  const raw = mention.sourceType === 'news' && mention.title ? mention.title : analysis.displayText;
+  const chars = [...maskPii(raw.replace(/\s+/g, ' ').trim()).text];
+  if (chars.length <= TITLE_MAX) return chars.join('');
+  let end = TITLE_MAX - 1;
+  if (NUMBERISH.test(chars[end]!)) while (end > 0 && NUMBERISH.test(chars[end - 1]!)) end--;
+  if (end === 0) end = TITLE_MAX - 1;
+  return `${chars.slice(0, end).join('').trimEnd()}…`;
 }
 
 function topByCount(counts: Map<string, number>, n: number): string[] {

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../lib/errors.js';
+import { StoreSearchIndex } from '../store/search/store-index.js';
 import { createAuthenticator } from './auth.js';
 import { createResponseCache } from './cache.js';
 import type { ApiContext, ApiDeps } from './context.js';
@@ -56,8 +57,12 @@ export type ApiApp = express.Express & { locals: { registry: RouteRegistry; open
 export function createApiApp(deps: ApiDeps): ApiApp {
   const log = deps.log.child({ component: 'api' });
   const limiter = createRateLimiter(deps.config.server.rateLimitPerMinute, deps.clock);
-  const auth = createAuthenticator({ store: deps.store, clock: deps.clock, limiter, log });
-  const ctx: ApiContext = { ...deps, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
+  const failures = createRateLimiter(deps.config.server.authFailuresPerMinute, deps.clock);
+  const pruner = setInterval(() => failures.prune(), 60_000);
+  pruner.unref();
+  const auth = createAuthenticator({ store: deps.store, clock: deps.clock, limiter, failures, log });
+  const search = deps.search ?? new StoreSearchIndex(deps.store);
+  const ctx: ApiContext = { ...deps, search, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
   const registry = buildRegistry(ctx);
   const openapi = buildOpenApi(registry, { title: '舆情雷达 yuqing-radar', version: API_VERSION, serverUrl: deps.config.server.publicUrl });
   const corsOrigins = new Set(deps.config.server.corsOrigins);
@@ -97,7 +102,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     }
     next();
   });
-  app.use(express.json({ limit: '1mb' }));
+  // No global body parser: each route reads its JSON body after authentication (api/body.ts).
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -122,6 +127,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     authenticate: (req, def) => auth.authenticate(req, def.access, def.queryToken ?? false),
     validateResponses: deps.validateResponses ?? process.env.NODE_ENV !== 'production',
     cache,
+    body: { limitBytes: 1024 * 1024, timeoutMs: deps.bodyTimeoutMs ?? 10_000 },
   });
   app.use(router);
   if (deps.webDir) app.use(express.static(deps.webDir, { index: 'index.html', maxAge: '5m' }));
@@ -129,7 +135,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // A request refused before its body was read: do not keep reading it on this connection.
+    if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
     if (res.headersSent) {
       log.warn('error after response started', { err: String(err) });
       res.end();
@@ -139,6 +147,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
       res.status(err.statusCode).json(err.toJSON());
+      return;
+    }
+    if (err instanceof URIError) {
+      // The router could not decode a path segment (`%E0%A4%A`).
+      const message = 'malformed percent-escape in the request path';
+      res.status(400).json({ error: { code: 'invalid_request', message, details: [{ path: 'params', message }] } });
       return;
     }
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;

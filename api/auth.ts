@@ -40,10 +40,20 @@ interface CachedKey {
  * Resolves keys with a short cache (lookups are per request; `touchApiKey` is written at most once a
  * minute per key). `forget` drops cached keys after a revocation through the API.
  */
-export function createAuthenticator(deps: { store: Store; clock: Clock; limiter: RateLimiter; log: Logger; cacheMs?: number }) {
+export function createAuthenticator(deps: {
+  store: Store;
+  clock: Clock;
+  limiter: RateLimiter;
+  /** Wrong keys per client address (brute force): once spent, every key from that address gets 429 until it refills. */
+  failures?: RateLimiter;
+  log: Logger;
+  cacheMs?: number;
+}) {
   const cacheMs = deps.cacheMs ?? 5_000;
   const cache = new Map<string, CachedKey>();
   const touched = new Map<string, number>();
+  /** Live streams per key id: ended as soon as the key is revoked through this process. */
+  const streams = new Map<string, Set<() => void>>();
 
   async function lookup(hash: string, now: number): Promise<ApiKeyRecord | undefined> {
     const hit = cache.get(hash);
@@ -59,9 +69,19 @@ export function createAuthenticator(deps: { store: Store; clock: Clock; limiter:
       if (access === 'public') return undefined;
       const token = extractToken(req, allowQueryToken);
       if (!token) throw new ApiError(401, 'unauthorized', 'missing API key: send Authorization: Bearer <key>');
+      const address = req.socket.remoteAddress ?? 'unknown';
+      // Checked before the key is: a throttled address learns nothing about the keys it tries.
+      deps.failures?.check(address);
       const now = deps.clock.now().getTime();
       const record = await lookup(hashSecret(token), now);
-      if (!record || record.revokedAt) throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+      if (!record || record.revokedAt) {
+        try {
+          deps.failures?.take(address);
+        } catch {
+          deps.log.warn('API key guessing throttled', { address });
+        }
+        throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+      }
       if (!roleAllowed(record.role, access)) {
         throw new ApiError(403, 'forbidden', `role ${record.role} may not call this endpoint`, { role: record.role, allowed: ['admin', ...access] });
       }
@@ -76,6 +96,32 @@ export function createAuthenticator(deps: { store: Store; clock: Clock; limiter:
     },
     forget(): void {
       cache.clear();
+    },
+    /** Registers a long-lived response to end when `keyId` is revoked; returns the unregister function. */
+    watch(keyId: string, end: () => void): () => void {
+      let set = streams.get(keyId);
+      if (!set) {
+        set = new Set();
+        streams.set(keyId, set);
+      }
+      set.add(end);
+      return () => {
+        set.delete(end);
+        if (set.size === 0) streams.delete(keyId);
+      };
+    },
+    /** A key was revoked here: drop cached keys and end its live streams now. */
+    revoked(keyId: string): void {
+      cache.clear();
+      for (const end of [...(streams.get(keyId) ?? [])]) end();
+      streams.delete(keyId);
+    },
+    /** Whether the request's key is still valid, read from the store (revocations by other processes). */
+    async stillValid(req: Request, allowQueryToken: boolean): Promise<boolean> {
+      const token = extractToken(req, allowQueryToken);
+      if (!token) return false;
+      const record = await deps.store.findApiKeyByHash(hashSecret(token));
+      return record !== undefined && !record.revokedAt;
     },
   };
 }

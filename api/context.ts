@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import type { ApiRole, Case } from '../lib/domain.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { SearchIndex } from '../store/search/search-index.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { DtoContext } from './dto.js';
@@ -53,6 +54,8 @@ export interface TopicInfo {
 export interface ApiDeps {
   config: Config;
   store: Store;
+  /** Mention search and the sentiment/share-of-voice/top-terms reports; default: the store's own index. */
+  search?: SearchIndex;
   workflow: CaseWorkflow;
   rules: RulesService;
   crawl: CrawlControl;
@@ -77,10 +80,15 @@ export interface ApiDeps {
   responseCacheMs?: number;
   /** SSE heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number;
+  /** A request body must arrive within this time (default 10 s; 408 otherwise). */
+  bodyTimeoutMs?: number;
+  /** How often a live stream re-reads its key from the store, to end streams revoked elsewhere (default 5 s). */
+  streamKeyCheckMs?: number;
 }
 
 /** What controllers receive. */
 export interface ApiContext extends ApiDeps {
+  search: SearchIndex;
   dto: DtoContext;
   auth: Authenticator;
   log: Logger;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { ApiKeyRecord, ApiRole } from '../lib/domain.js';
+import { CriticalError } from '../lib/errors.js';
 import { newId, sha256Hex } from '../lib/ids.js';
 import type { Store } from '../store/store.js';
 
@@ -53,13 +54,21 @@ export async function revokeKey(store: Store, id: string, clock: Clock): Promise
   return store.revokeApiKey(id, clock.now().toISOString());
 }
 
+/** A bootstrap admin key shorter than this is refused at start-up (guessable). */
+export const BOOTSTRAP_MIN_LENGTH = 24;
+
 /**
  * Makes sure an admin key with this secret exists (from `RADAR_API_KEY`). Idempotent: a second start
  * with the same secret finds the stored hash and does nothing (a revoked bootstrap key stays revoked).
  * Returns the key id.
  */
 export async function ensureBootstrapKey(store: Store, secret: string, clock: Clock = systemClock): Promise<string> {
-  if (secret.trim() === '') throw new Error('RADAR_API_KEY is empty');
+  if (secret.trim() === '') throw new CriticalError('RADAR_API_KEY is empty');
+  if (secret.length < BOOTSTRAP_MIN_LENGTH || /\s/.test(secret)) {
+    throw new CriticalError(
+      `RADAR_API_KEY must be at least ${BOOTSTRAP_MIN_LENGTH} characters without spaces (got ${secret.length}): it is an admin key; generate one with \`openssl rand -hex 24\``,
+    );
+  }
   const existing = await store.findApiKeyByHash(hashSecret(secret));
   if (existing) return existing.id;
   const created = await createKey(store, { name: 'bootstrap-admin', role: 'admin', secret }, clock);

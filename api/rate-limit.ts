@@ -19,19 +19,33 @@ interface Bucket {
 export function createRateLimiter(perMinute: number, clock: Clock) {
   const buckets = new Map<string, Bucket>();
   const refillPerMs = perMinute / 60_000;
+  function refill(key: string, now: number): Bucket {
+    const bucket = buckets.get(key) ?? { tokens: perMinute, updatedAt: now };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.updatedAt) * refillPerMs);
+    bucket.updatedAt = now;
+    buckets.set(key, bucket);
+    return bucket;
+  }
+  const retryAfter = (bucket: Bucket) => Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
   return {
+    /** Throws RateLimitedError when `key` has no token left, without taking one. */
+    check(key: string): void {
+      const bucket = refill(key, clock.now().getTime());
+      if (bucket.tokens < 1) throw new RateLimitedError(retryAfter(bucket));
+    },
     /** Takes one token or throws RateLimitedError with the seconds until one is available. */
     take(key: string): void {
-      const now = clock.now().getTime();
-      const bucket = buckets.get(key) ?? { tokens: perMinute, updatedAt: now };
-      bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.updatedAt) * refillPerMs);
-      bucket.updatedAt = now;
-      buckets.set(key, bucket);
-      if (bucket.tokens < 1) throw new RateLimitedError(Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)));
+      const bucket = refill(key, clock.now().getTime());
+      if (bucket.tokens < 1) throw new RateLimitedError(retryAfter(bucket));
       bucket.tokens -= 1;
     },
     reset(): void {
       buckets.clear();
+    },
+    /** Forgets buckets that are full again (bounded memory under many addresses). */
+    prune(): void {
+      const now = clock.now().getTime();
+      for (const [key, bucket] of buckets) if (bucket.tokens + (now - bucket.updatedAt) * refillPerMs >= perMinute) buckets.delete(key);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ApiError } from '../lib/errors.js';
+import { type BodyOptions, readJsonBody } from './body.js';
 import type { CacheGroup, ResponseCache } from './cache.js';
 import type { Access, Principal } from './types.js';
 
@@ -109,16 +110,18 @@ export class RouteRegistry {
       authenticate: (req: Request, def: RouteDef) => Promise<Principal | undefined>;
       validateResponses: boolean;
       cache?: ResponseCache;
+      body?: BodyOptions;
     },
   ): void {
     for (const def of this.defs) {
       router[def.method](def.path, async (req: Request, res: Response, next: NextFunction) => {
         res.locals.route = def.path;
+        // Authenticate first: an anonymous or wrong-key caller never gets to send (or trickle) a body.
         const principal = await options.authenticate(req, def);
         const details: ValidationDetail[] = [];
         const params = parsePart(def.params, req.params, 'params', details);
         const query = parsePart(def.query, req.query, 'query', details);
-        const body = parsePart(def.body, req.body, 'body', details);
+        const body = parsePart(def.body, def.body ? await readJsonBody(req, options.body) : undefined, 'body', details);
         if (details.length > 0) throw invalidRequest(details);
         const cache = def.cache && options.cache?.enabled ? options.cache : undefined;
         if (cache) {
@@ -152,7 +155,19 @@ export class RouteRegistry {
   }
 }
 
+/** C0 control characters (NUL and friends, not tab) have no meaning in a path or query value. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
 function parsePart(schema: z.ZodType | undefined, value: unknown, part: string, details: ValidationDetail[]): unknown {
+  if (part !== 'body' && value && typeof value === 'object') {
+    const before = details.length;
+    for (const [k, v] of Object.entries(value)) {
+      if ((typeof v === 'string' && CONTROL.test(v)) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && CONTROL.test(x)))) {
+        details.push({ path: `${part}.${k}`, message: 'must not contain control characters' });
+      }
+    }
+    if (details.length > before) return undefined;
+  }
   if (!schema) return part === 'body' ? undefined : {};
   const input = part === 'body' && value === undefined ? {} : value;
   const result = schema.safeParse(input ?? {});

@@ -1,11 +1,25 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 
-/** Listens on `host:port` (0 = a free port); `close()` also ends open SSE and keep-alive connections. */
-export function startApiServer(app: express.Express, port: number, host: string): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+/**
+ * Listens on `host:port` (0 = a free port); `close()` also ends open SSE and keep-alive connections.
+ * A request (headers and body) must arrive within `requestTimeoutMs` (default 30 s): slow senders do not
+ * hold sockets. Streams are unaffected (their request is complete at once).
+ */
+export function startApiServer(
+  app: express.Express,
+  port: number,
+  host: string,
+  options: { requestTimeoutMs?: number } = {},
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer(
+      { requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), connectionsCheckingInterval: Math.min(requestTimeout, 2_000) },
+      app,
+    );
+    server.listen(port, host);
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);

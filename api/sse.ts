@@ -8,8 +8,15 @@ import type { BusMessage, MessageBus } from '../lib/bus.js';
 export function streamEvents(
   req: Request,
   res: Response,
-  options: { bus: MessageBus; heartbeatMs: number; map: (message: BusMessage) => { event: string; data: unknown } | undefined },
-): void {
+  options: {
+    bus: MessageBus;
+    heartbeatMs: number;
+    map: (message: BusMessage) => { event: string; data: unknown } | undefined;
+    /** Re-checked every `recheckMs`: when false the stream says `event: revoked` and ends (a revoked key). */
+    stillValid?: () => Promise<boolean>;
+    recheckMs?: number;
+  },
+): { end(): void } {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -28,9 +35,28 @@ export function streamEvents(
   });
   const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), options.heartbeatMs);
   heartbeat.unref();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    res.write('event: revoked\ndata: {}\n\n');
+    res.end();
+  };
+  const recheck = options.stillValid
+    ? setInterval(() => {
+        options.stillValid!().then(
+          (ok) => (ok ? undefined : end()),
+          () => undefined,
+        );
+      }, options.recheckMs ?? 5_000)
+    : undefined;
+  recheck?.unref();
   const stop = () => {
+    ended = true;
     clearInterval(heartbeat);
+    if (recheck) clearInterval(recheck);
     unsubscribe();
   };
   res.on('close', stop);
+  return { end };
 }

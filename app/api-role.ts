@@ -10,11 +10,14 @@ import type { MessageBus } from '../lib/bus.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { SearchIndex } from '../store/search/search-index.js';
 import type { Store } from '../store/store.js';
 
 export interface ApiRoleDeps {
   config: Config;
   store: Store;
+  /** Mention search and reports (default: the store's own index). */
+  search?: SearchIndex;
   workflow: CaseWorkflow;
   rules: RulesService;
   /** Embedded: crawls in this process; cluster: enqueues a crawl job for a worker. */
@@ -32,6 +35,7 @@ export async function startApi(deps: ApiRoleDeps): Promise<{ url: string; close(
   const app = createApiApp({
     config: deps.config,
     store: deps.store,
+    search: deps.search,
     workflow: deps.workflow,
     rules: deps.rules,
     crawl: { runNow: deps.runNow, sourceIds: deps.sourceIds },

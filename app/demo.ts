@@ -35,6 +35,14 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/**
+ * A dashboard link that logs the browser in: the key in the query string, the route in the hash
+ * (`/#/?key=` would put the key inside the route, which the dashboard never reads).
+ */
+export function dashboardLink(baseUrl: string, apiKey: string, route = '/'): string {
+  return `${baseUrl.replace(/\/+$/, '')}/?key=${encodeURIComponent(apiKey)}#${route}`;
+}
+
 const TIER_LABEL: Record<Case['tier'], string> = { L1: 'L1 轻度', L2: 'L2 中度', L3: 'L3 重度' };
 
 /** A loopback webhook receiver standing in for the bank's alert endpoint during the demo. */
@@ -88,6 +96,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
   const demoLog = log.child({ component: 'demo' });
 
   const url = runtime.url ?? `http://127.0.0.1:${config.server.port}`;
+  // Case links in notifications point at this demo, not at the default localhost:3000, unless the
+  // operator set a public URL (the escalation service reads the config object when it renders).
+  if (!process.env.RADAR_PUBLIC_URL && config.server.publicUrl === 'http://localhost:3000') config.server.publicUrl = url;
   const unsubscribe = runtime.bus.subscribe((m) => {
     if (m.type !== 'case.changed' || m.change === 'updated') return;
     const c = m.case;
@@ -100,7 +111,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     if (c.tier === 'L3' && m.change === 'promoted') {
       demoLog.info('scenario complete: one case promoted L1 → L2 → L3; look at the alert board and the case audit trail', {
-        dashboard: `${url}/#/cases/${c.id}?key=${apiKey}`,
+        dashboard: dashboardLink(url, apiKey, `/cases/${c.id}`),
         api: `curl -s -H 'Authorization: Bearer ${apiKey}' ${url}/api/v1/alerts/${c.id}`,
       });
     }
@@ -108,7 +119,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
 
   demoLog.info('demo running', {
     dataDir,
-    dashboard: `${url}/#/?key=${apiKey}`,
+    dashboard: dashboardLink(url, apiKey),
     alerts: `curl -s -H 'Authorization: Bearer ${apiKey}' ${url}/api/v1/alerts`,
     webhookReceiver: webhook.url,
   });

@@ -19,6 +19,8 @@ export const JOBS = {
 export interface WorkerJobsDeps {
   queue: JobQueue;
   processor: MentionProcessor;
+  /** Runs after each processing job (queues the search indexing of what it completed). */
+  afterProcessing?: () => Promise<void>;
   dispatcher: Dispatcher;
   crawlers: Crawlers;
   log: Logger;
@@ -37,6 +39,7 @@ export function registerWorkerJobs(deps: WorkerJobsDeps): { start(): void; stop(
   deps.queue.process<{ ids?: string[] }>(JOBS.process, async (data) => {
     if (data.ids) await deps.processor.processMentions(data.ids);
     else await deps.processor.drainUnprocessed();
+    await deps.afterProcessing?.();
     await deps.dispatcher.dispatchOnce();
   });
   deps.queue.process<{ source: string }>(JOBS.crawl, async ({ source }) => {

@@ -17,6 +17,8 @@ export interface ProcessorDeps {
   clusterer: Clusterer;
   /** Called once per call with every event whose stats changed; the escalation service decides. */
   onEventUpdated: (event: Event) => Promise<unknown>;
+  /** Called with every mention once its analysis is saved (the search indexing job's feed). */
+  onCompleted?: (mentionId: string) => void;
   clock: Clock;
   log: Logger;
   metrics?: Metrics;
@@ -118,6 +120,7 @@ export function createMentionProcessor(deps: ProcessorDeps): MentionProcessor {
     const lost = new Set(result.lost);
     for (const { mention, analysis } of assigned) {
       if (lost.has(mention.id)) continue;
+      deps.onCompleted?.(mention.id);
       deps.metrics?.analysed.inc({ sentiment: analysis.sentiment.label });
       total += 1;
       done.n += 1;

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { createAnalyzer, createClusterer, createInstitutionMatcher } from '../analysis/index.js';
+import { createAnalyzer, createClusterer, createInstitutionMatcher, maskPii } from '../analysis/index.js';
 import { createTokenizer } from '../analysis/tokenizer.js';
 import type { Config } from '../config/schema.js';
 import { BrowserPool, findChrome } from '../crawlers/core/browser.js';
@@ -27,6 +27,7 @@ import { redisLedger } from './escalation-ledger.js';
 import { enqueueCrawl, JOBS, registerWorkerJobs, startClusterSchedules } from './jobs.js';
 import { analyserFn, createMentionProcessor, type MentionProcessor } from './process-mentions.js';
 import { createLiveRules } from './rules-live.js';
+import { createSearch, type SearchRuntime } from './search.js';
 
 /** `all` is `radar start` (embedded); the others are the cluster roles. */
 export type Role = 'all' | 'api' | 'worker' | 'scheduler';
@@ -51,6 +52,7 @@ export interface Runtime {
   config: Config;
   store: Store;
   queue: JobQueue;
+  search: SearchRuntime;
   /** The processing use case (roles that process: `all`, `worker`). */
   processor?: MentionProcessor;
   crawlers: ReturnType<typeof createCrawlers>;
@@ -97,8 +99,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const leaseMs = config.queue.leaseSeconds * 1000;
   const metrics = createMetrics();
   const tokenizer = createTokenizer({ extraWords: config.watchlist.flatMap((i) => [i.name, ...i.aliases]) });
-  const store = await createStore(config.store, { log, tokenize: (t) => tokenizer.tokens(t), databaseUrl: options.databaseUrl });
+  const store = await createStore(config.store, {
+    log,
+    tokenize: (t) => tokenizer.tokens(t),
+    maskText: (t) => maskPii(t).text,
+    databaseUrl: options.databaseUrl,
+  });
   const queue = createQueue(config.queue, { log });
+  const search = createSearch(config, { store, queue, log });
   const matcher = createInstitutionMatcher(config.watchlist);
   const rules = await createLiveRules({ config, store, bus, clock, log });
 
@@ -133,6 +141,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         analyse: analyserFn(createAnalyzer(config)),
         clusterer: createClusterer(config.analysis, { clock }),
         onEventUpdated: (event) => escalation.onEventUpdated(event),
+        onCompleted: (id) => search.completed(id),
         clock,
         log,
         metrics,
@@ -163,7 +172,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     },
   });
 
-  const orphans = processor ? registerWorkerJobs({ queue, processor, dispatcher, crawlers, log, intervalMs: leaseMs }) : undefined;
+  if (processor) search.feeder?.register();
+  const orphans = processor
+    ? registerWorkerJobs({ queue, processor, afterProcessing: () => search.flush(), dispatcher, crawlers, log, intervalMs: leaseMs })
+    : undefined;
   if (role === 'all') {
     // A run interrupted by a crash left its source marked running; nothing is running in a new process.
     for (const health of await store.listSourceHealth()) {
@@ -187,6 +199,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       ? await startApi({
           config,
           store,
+          search: search.index,
           workflow,
           rules: rules.service,
           runNow,
@@ -207,13 +220,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     dispatcher.start();
     orphans?.start();
   }
-  if (schedules && (role === 'all' || role === 'scheduler')) digest.start();
+  if (schedules && (role === 'all' || role === 'scheduler')) {
+    digest.start();
+    search.startRetention(() => clock.now());
+  }
 
   return {
     role,
     config,
     store,
     queue,
+    search,
     processor,
     crawlers,
     escalation,
@@ -234,6 +251,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       rules.close();
       await server?.close();
       await queue.close();
+      await search.close();
       await crawlers.close();
       await browser?.close();
       await bus.close();

@@ -59,7 +59,13 @@ async function cluster(posts: Mention[], workers: number, backends: { db: string
   const dir = mkdtempSync(join(tmpdir(), 'radar-bench-cluster-'));
   const prefix = `bench${process.pid}w${workers}`;
   const file = join(dir, 'cluster.yaml');
-  writeFileSync(file, stringify({ queue: { backend: 'bullmq', redisUrl: backends.redis, prefix, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4) }, log: { format: 'json', level: 'info' } }));
+  writeFileSync(
+    file,
+    stringify({
+      queue: { backend: 'bullmq', redisUrl: backends.redis, prefix, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4) },
+      log: { format: 'json', level: 'info' },
+    }),
+  );
   const env = { DATABASE_URL: url.toString() };
   const config = loadConfig({ files: [file], env: { ...env, REDIS_URL: backends.redis } });
   const store = await createStore(config.store, { log, databaseUrl: env.DATABASE_URL });

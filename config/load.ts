@@ -28,6 +28,7 @@ export const envOverrides: Array<{ env: string; path: string[]; parse: (v: strin
   { env: 'RADAR_PUBLIC_URL', path: ['server', 'publicUrl'], parse: String },
   { env: 'RADAR_DATA_DIR', path: ['store', 'dataDir'], parse: String },
   { env: 'ELASTICSEARCH_URL', path: ['store', 'elasticsearchUrl'], parse: String },
+  { env: 'SEARCH_DATABASE_URL', path: ['search', 'postgresUrl'], parse: String },
   { env: 'REDIS_URL', path: ['queue', 'redisUrl'], parse: String },
   { env: 'CHROME_PATH', path: ['crawl', 'chromePath'], parse: String },
   { env: 'LOG_LEVEL', path: ['log', 'level'], parse: String },
@@ -36,7 +37,13 @@ export const envOverrides: Array<{ env: string; path: string[]; parse: (v: strin
 
 function readYaml(file: string): Record<string, unknown> {
   const text = readFileSync(file, 'utf8');
-  const parsed: unknown = parseYaml(text);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${file}: not valid YAML: ${reason}`, [{ path: '(file)', message: `${file}: ${reason}` }]);
+  }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${file}: top level must be a mapping`, []);
   return parsed as Record<string, unknown>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { analysisSchema } from './sections/analysis.js';
 import { crawlSchema } from './sections/crawl.js';
 import { escalationSchema } from './sections/escalation.js';
+import { searchSchema } from './sections/search.js';
 import { logSchema, queueSchema, serverSchema, storeSchema } from './sections/server.js';
 import { watchlistSchema } from './sections/watchlist.js';
 
@@ -12,6 +13,7 @@ export const configSchema = z
     log: logSchema.prefault({}),
     store: storeSchema.prefault({}),
     queue: queueSchema.prefault({}),
+    search: searchSchema.prefault({}),
     watchlist: watchlistSchema,
     crawl: crawlSchema.prefault({}),
     analysis: analysisSchema.prefault({}),

@@ -8,6 +8,7 @@ import { errorMessage } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
+import { inertText } from './messages.js';
 import { buildDigest, type Digest, dayBounds, shanghaiDate, sumSeries } from './reports.js';
 
 const DAY = 86_400_000;
@@ -46,12 +47,12 @@ export function digestMarkdown(digest: Digest, dashboardUrl: string): { subject:
   const rows = ['| 层级 | 新增案件 |', '|---|---|', `| L1 轻度 | ${n.L1} |`, `| L2 中度 | ${n.L2} |`, `| L3 重度 | ${n.L3} |`, `| 合计 | ${n.total} |`];
   const body = [
     `**日期**：${digest.date}（北京时间）`,
-    ...digest.lines.map((l) => `- ${l}`),
+    ...digest.lines.map((l) => `- ${inertText(l)}`),
     '',
     ...rows,
     '',
     `**净情感指数**：${s.netSentiment ?? '—'}（近7日均值 ${s.sevenDayAverage ?? '—'}）`,
-    ...(digest.breaches.length > 0 ? ['**超时案件**：', ...digest.breaches.map((b) => `- ${b.tier} ${b.title}（${b.institution}）`)] : []),
+    ...(digest.breaches.length > 0 ? ['**超时案件**：', ...digest.breaches.map((b) => `- ${b.tier} ${inertText(b.title)}（${b.institution}）`)] : []),
     `[打开高管日报](${dashboardUrl}/#/digest)`,
   ].join('\n');
   return { subject: `【舆情日报】${digest.date} 新增案件 ${n.total} 件，重度 ${n.L3} 件`, body };

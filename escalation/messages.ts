@@ -4,8 +4,41 @@ import { TIER_LABELS } from './rules.js';
 
 /**
  * Notification texts (Simplified Chinese). Titles come from the event title, which is built from
- * PII-masked display text only; nothing here reads raw post text.
+ * PII-masked display text only; nothing here reads raw post text. Crawled text is attacker text: it goes
+ * into every channel through `inertText`, so only the links built here are links.
  */
+
+/** Characters that are markup in markdown (DingTalk, WeCom, Feishu), in HTML, or in WeCom's font tags. */
+const ACTIVE: Record<string, string> = {
+  '[': '［',
+  ']': '］',
+  '(': '（',
+  ')': '）',
+  '<': '＜',
+  '>': '＞',
+  '*': '＊',
+  _: '＿',
+  '`': '｀',
+  '#': '＃',
+  '|': '｜',
+  '~': '～',
+  '!': '！',
+  '\\': '＼',
+  '&': '＆',
+};
+
+/**
+ * Crawled or user text made inert for every channel: markup characters become their full-width
+ * look-alikes (readable in Chinese text, markup in no dialect), line breaks become spaces (no injected
+ * heading or list), and URL schemes are defanged (`https：//`) so no client auto-links them.
+ */
+export function inertText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[[\]()<>*_`#|~!\\&]/g, (c) => ACTIVE[c] ?? c)
+    .replace(/\b(https?|ftp|javascript|data):(\/\/)?/gi, (_m, scheme: string, slashes: string | undefined) => `${scheme}：${slashes ?? ''}`)
+    .replace(/\bwww\./gi, 'www．');
+}
 
 export const ROLE_LABELS: Record<OwnerRole, string> = { customer_service: '客服部', pr: '公关部', executive: '高管', compliance: '合规部' };
 
@@ -69,7 +102,7 @@ function headline(m: MessageInput): string {
 
 /** Subject line and a markdown body for one notification. */
 export function renderMessage(m: MessageInput): { subject: string; body: string } {
-  const c = m.case;
+  const c = { ...m.case, title: inertText(m.case.title), ...(m.case.assignee ? { assignee: inertText(m.case.assignee) } : {}) };
   const deadline = c.deadlineAt ? `${formatShanghai(c.deadlineAt)}（北京时间）` : '—';
   const subject = `【舆情${tierText(c.tier)}】${m.institutionName}：${c.title}｜${headline(m)}`;
   const lines: Array<string | undefined> = [

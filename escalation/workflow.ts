@@ -52,6 +52,10 @@ export const ROLE_TIERS: Record<ApiRole, readonly Tier[]> = {
   admin: TIERS,
 };
 
+function ownersFor(tier: Tier): Case['owner'][] {
+  return (['customer_service', 'pr', 'executive'] as const).filter((r) => ROLE_TIERS[r].includes(tier));
+}
+
 const STATE_LABELS: Record<CaseState, string> = { open: '待受理', acknowledged: '已受理', responded: '已回应', resolved: '已办结', reviewed: '已复盘' };
 
 type Action = 'acknowledge' | 'respond' | 'reassign' | 'comment' | 'resolve' | 'review';
@@ -63,6 +67,14 @@ function invalid(c: Case, zh: string, en: string): ApiError {
 function checkRole(c: Case, actor: CaseActor, action: Action, response?: CaseResponseInput): void {
   const allowed = ROLE_TIERS[actor.role]?.includes(c.tier) ?? false;
   const complianceOk = actor.role !== 'compliance' || action === 'comment' || (action === 'respond' && response?.kind === 'regulator_notice');
+  if (action === 'respond' && response?.kind === 'regulator_notice' && actor.role !== 'compliance') {
+    throw new ApiError(
+      403,
+      'forbidden_role',
+      `主动报告监管须由合规部记录，角色 ${actor.role} 无权记录 / only a compliance key may record a regulator_notice (role ${actor.role})`,
+      { caseId: c.id, role: actor.role, tier: c.tier, action, kind: 'regulator_notice' },
+    );
+  }
   if (!allowed || !complianceOk) {
     throw new ApiError(
       403,
@@ -71,6 +83,14 @@ function checkRole(c: Case, actor: CaseActor, action: Action, response?: CaseRes
       { caseId: c.id, role: actor.role, tier: c.tier, action },
     );
   }
+}
+
+/**
+ * The L3 gate: a regulator notice counts only when a compliance key recorded it while the case was on its
+ * current L3 tier (not an executive's, nor one recorded by PR while the case was still L2).
+ */
+export function hasRegulatorNotice(c: Case): boolean {
+  return c.tier === 'L3' && c.responses.some((r) => r.kind === 'regulator_notice' && r.role === 'compliance' && r.tier === 'L3' && r.at >= c.tierSince);
 }
 
 interface Step {
@@ -133,7 +153,15 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
         (c, at) => {
           if (!open(c)) throw invalid(c, '案件已办结，不能再记录回应', 'case is closed; no further responses');
           if (input.text.trim() === '') throw new ApiError(400, 'invalid_input', '回应内容不能为空 / response text is required');
-          const response: CaseResponse = { kind: input.kind, text: input.text, ...(input.url ? { url: input.url } : {}), actor: actor.id, at };
+          const response: CaseResponse = {
+            kind: input.kind,
+            text: input.text,
+            ...(input.url ? { url: input.url } : {}),
+            actor: actor.id,
+            at,
+            role: actor.role,
+            tier: c.tier,
+          };
           const expected = expectedResponse(governingRule(rules(), c.ruleId, c.tier), c.tier);
           const meets = input.kind === expected && c.state !== 'responded';
           const next: Case = { ...c, responses: [...c.responses, response], acknowledgedAt: c.acknowledgedAt ?? at };
@@ -160,6 +188,16 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     reassign(caseId, actor, input) {
       return act(caseId, actor, 'reassign', (c) => {
         if (c.state === 'reviewed') throw invalid(c, '案件已复盘归档，不能改派', 'a reviewed case cannot be reassigned');
+        // The new owner must be able to act on the case, or it would sit with someone who gets 403 on it
+        // while the reminders follow them. Compliance only records regulator notices: it never owns a case.
+        if (input.owner && (input.owner === 'compliance' || !ROLE_TIERS[input.owner].includes(c.tier))) {
+          throw new ApiError(
+            400,
+            'invalid_request',
+            `${c.tier} 案件不能改派给 ${input.owner} / invalid body.owner: role ${input.owner} may not handle a ${c.tier} case`,
+            [{ path: 'body.owner', message: `must be a role that may act on ${c.tier}: ${ownersFor(c.tier).join(', ')}` }],
+          );
+        }
         return {
           case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
           entry: {
@@ -181,11 +219,11 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     resolve(caseId, actor, note) {
       return act(caseId, actor, 'resolve', (c, at) => {
         if (!open(c)) throw invalid(c, '案件已办结，不能重复办结', 'case is already resolved');
-        if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !c.responses.some((r) => r.kind === 'regulator_notice')) {
+        if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !hasRegulatorNotice(c)) {
           throw new ApiError(
             409,
             'regulator_notice_required',
-            '重度案件须先由合规部记录主动报告监管，方可办结 / a severe case needs a recorded regulator_notice before it can be resolved',
+            '重度案件须先由合规部在本级别记录主动报告监管，方可办结 / a severe case needs a regulator_notice recorded by compliance at L3 before it can be resolved',
             { caseId: c.id, tier: c.tier },
           );
         }

@@ -166,6 +166,9 @@ export interface CaseResponse {
   url?: string;
   actor: string;
   at: string;
+  /** The recording key's role and the case's tier at the time (the L3 regulator gate reads both). */
+  role?: ApiRole;
+  tier?: Tier;
 }
 
 export interface Case {

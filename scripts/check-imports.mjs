@@ -12,7 +12,18 @@ const allowed = {
   analysis: ['lib', 'config'],
   crawlers: ['lib', 'config', 'store/store.ts'],
   escalation: ['lib', 'config', 'store/store.ts', 'analysis/types.ts'],
-  api: ['lib', 'config', 'store/store.ts', 'queue/queue.ts', 'analysis', 'escalation', 'crawlers/types.ts'],
+  api: [
+    'lib',
+    'config',
+    'store/store.ts',
+    'store/search/search-index.ts',
+    'store/search/store-index.ts',
+    'store/search/errors.ts',
+    'queue/queue.ts',
+    'analysis',
+    'escalation',
+    'crawlers/types.ts',
+  ],
 };
 
 function* files(dir) {

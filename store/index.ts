@@ -11,6 +11,8 @@ export interface StoreDeps {
   log: Logger;
   /** The analysis tokenizer, used for search queries and titles (the store must not import nodejieba). */
   tokenize?: (text: string) => string[];
+  /** The analysis PII masker: every crawled field is masked before it is stored (unless store.keepRawText). */
+  maskText?: (text: string) => string;
   /**
    * `postgres://…` or `postgresql://…` (the process's DATABASE_URL, passed by the caller): the PostgreSQL
    * store instead of SQLite. Optional `?schema=name` selects a schema; `poolSize` sizes the pool (default 10).
@@ -31,6 +33,7 @@ async function openPostgres(url: string, config: Config['store'], deps: StoreDep
       poolSize: deps.poolSize,
       log: deps.log,
       tokenize: deps.tokenize,
+      maskText: deps.maskText,
       keepRawText: config.keepRawText,
     });
   } catch (err) {
@@ -46,7 +49,9 @@ export async function createStore(config: Config['store'], deps: StoreDeps): Pro
   if (deps.databaseUrl && /^postgres(ql)?:\/\//.test(deps.databaseUrl)) return openPostgres(deps.databaseUrl, config, deps);
   if (deps.databaseUrl) throw new CriticalError('DATABASE_URL must start with postgres:// or postgresql://');
   if (config.backend === 'elasticsearch') {
-    throw new CriticalError('the Elasticsearch store backend is not part of this build yet; set store.backend to sqlite');
+    throw new CriticalError(
+      'Elasticsearch is not a system of record: keep store.backend sqlite (or PostgreSQL) and set ELASTICSEARCH_URL for the search index (search.backend)',
+    );
   }
   let path = ':memory:';
   if (config.dataDir !== ':memory:') {
@@ -58,7 +63,7 @@ export async function createStore(config: Config['store'], deps: StoreDeps): Pro
     path = join(config.dataDir, 'radar.db');
   }
   try {
-    return new SqliteStore({ path, log: deps.log, tokenize: deps.tokenize, keepRawText: config.keepRawText });
+    return new SqliteStore({ path, log: deps.log, tokenize: deps.tokenize, maskText: deps.maskText, keepRawText: config.keepRawText });
   } catch (err) {
     throw new CriticalError(`cannot open store at ${path}`, { cause: err });
   }

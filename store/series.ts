@@ -18,11 +18,20 @@ export interface RollupRead {
   map: (bucket: number) => number;
 }
 
-export type SeriesRow = [bucket: number, grp: string, label: SentimentLabel, n: number];
+/** One rollup row as read raw (array): bucket, group, label, count. */
+export type SeriesTuple = [bucket: number, grp: string, label: SentimentLabel, n: number];
+
+/** One count of a series: bucket number (UTC hour, or Asia/Shanghai day since the epoch), group, label. */
+export interface SeriesRow {
+  bucket: number;
+  grp: string;
+  label: SentimentLabel;
+  n: number;
+}
 
 export interface SeriesPlan {
   reads: RollupRead[];
-  finish(rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>): SeriesPoint[];
+  finish(rows: SeriesRow[]): SeriesPoint[];
 }
 
 export function planSeries(q: SeriesQuery, param: Param): SeriesPlan | undefined {
@@ -60,20 +69,23 @@ export function planSeries(q: SeriesQuery, param: Param): SeriesPlan | undefined
     const bounds = [`bucket >= ${param(params.length)}`, `bucket < ${param(params.length + 1)}`];
     reads.push({ sql: `${select} ${table}${suffix} WHERE ${[...where, ...bounds].join(' AND ')} ${group}`, params: [...params, lo, hi], map });
   };
-  let buckets: number[];
-  let label: (b: number) => string;
-  if (q.interval === 'hour') {
-    read('rollup_hour', h0, h1, (b) => b);
-    buckets = range(h0, h1);
-    label = hourLabel;
-  } else {
-    const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-    const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
-    for (const span of daySpans(fromMs, toMs)) read(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
-    buckets = range(d0, d1);
-    label = dayLabel;
-  }
-  return { reads, finish: (rows) => toPoints(rows, buckets, label, groupCol !== null) };
+  if (q.interval === 'hour') read('rollup_hour', h0, h1, (b) => b);
+  else for (const span of daySpans(fromMs, toMs)) read(span.table, span.lo, span.hi, span.table === 'rollup_day' ? (b) => b : hourToDay);
+  return { reads, finish: (rows) => seriesPoints(q, rows) };
+}
+
+/**
+ * Every bucket overlapping [from, to) (hours, or Asia/Shanghai days), each group seen, zero-filled; the
+ * one shape every backend (store and search index) answers with.
+ */
+export function seriesPoints(q: SeriesQuery, rows: SeriesRow[]): SeriesPoint[] {
+  const fromMs = Date.parse(q.from);
+  const toMs = Date.parse(q.to);
+  if (!(toMs > fromMs)) return [];
+  if (q.interval === 'hour') return toPoints(rows, range(Math.floor(fromMs / HOUR_MS), Math.ceil(toMs / HOUR_MS)), hourLabel, q.groupBy !== undefined);
+  const d0 = Math.floor((fromMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  const d1 = Math.ceil((toMs + SHANGHAI_OFFSET_MS) / DAY_MS);
+  return toPoints(rows, range(d0, d1), dayLabel, q.groupBy !== undefined);
 }
 
 /** Share-of-voice reads over [from, to): whole days from rollup_day, edge hours from rollup_hour. */
@@ -130,12 +142,7 @@ function range(lo: number, hi: number): number[] {
   return out;
 }
 
-function toPoints(
-  rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>,
-  buckets: number[],
-  label: (b: number) => string,
-  grouped: boolean,
-): SeriesPoint[] {
+function toPoints(rows: SeriesRow[], buckets: number[], label: (b: number) => string, grouped: boolean): SeriesPoint[] {
   const groups = grouped ? [...new Set(rows.map((r) => r.grp))].sort() : [''];
   const cells = new Map<string, SeriesPoint>();
   for (const b of buckets) {

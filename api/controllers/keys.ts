@@ -50,7 +50,7 @@ export function registerKeyRoutes(registry: RouteRegistry, ctx: ApiContext): voi
     status: 204,
     handler: async ({ params, principal }) => {
       if (!(await revokeKey(ctx.store, params.id, ctx.clock))) throw new NotFoundError('key', params.id);
-      ctx.auth.forget();
+      ctx.auth.revoked(params.id);
       await ctx.store.appendAudit({ at: ctx.clock.now().toISOString(), actor: principal!.id, action: 'key.revoke', target: `key:${params.id}` });
       return undefined;
     },

@@ -60,7 +60,7 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
     handler: async ({ query }) => {
       checkRange(query.from, query.to);
       const terms = queryTerms(query.q, ctx.tokenize);
-      const page = await ctx.store.searchMentions(toStoreQuery(query, terms, query.limit, query.cursor));
+      const page = await ctx.search.search(toStoreQuery(query, terms, query.limit, query.cursor));
       const highlight = terms.length > 0 ? createHighlighter(terms) : undefined;
       return {
         items: page.items.map((m) => mentionDto(ctx.dto, m, highlight)),
@@ -94,7 +94,7 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
       let written = 0;
       let cursor: string | undefined;
       do {
-        const page = await ctx.store.searchMentions(toStoreQuery(query, terms, Math.min(500, query.max - written), cursor));
+        const page = await ctx.search.search(toStoreQuery(query, terms, Math.min(500, query.max - written), cursor));
         let chunk = '';
         for (const m of page.items) {
           const d = mentionDto(ctx.dto, m);

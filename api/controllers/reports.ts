@@ -6,7 +6,7 @@ import { READ_ROLES } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { csvRow, startDownload, UTF8_BOM, writeChunk } from '../csv.js';
 import type { RouteRegistry } from '../route.js';
-import { instantParam, seriesPointSchema, tierSchema } from '../schemas.js';
+import { instantParam, limitParam, sentimentLabelSchema, seriesPointSchema, tierSchema } from '../schemas.js';
 
 const DAY = 86_400_000;
 const totalsSchema = z.object({
@@ -75,7 +75,7 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
     cache: 'mentions',
     handler: async ({ query, res }) => {
       const { from, to } = range(query.from, query.to, ctx.clock.now(), query.interval === 'hour' ? 2 : 30, query.interval === 'hour' ? 31 : 400);
-      const points = await ctx.store.sentimentSeries({
+      const points = await ctx.search.sentimentSeries({
         from,
         to,
         interval: query.interval,
@@ -127,7 +127,7 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
     }),
     handler: async ({ query }) => {
       const { from, to } = range(query.from, query.to, ctx.clock.now(), 30, 400);
-      const rows = new Map((await ctx.store.shareOfVoice(from, to)).map((r) => [r.institution, r]));
+      const rows = new Map((await ctx.search.shareOfVoice(from, to)).map((r) => [r.institution, r]));
       const totalMentions = [...rows.values()].reduce((a, r) => a + r.mentions, 0);
       const totalNegative = [...rows.values()].reduce((a, r) => a + r.negative, 0);
       const items = ctx.config.watchlist.map((inst) => {
@@ -147,6 +147,31 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       });
       items.sort((a, b) => b.mentions - a.mentions || Number(b.ourBank) - Number(a.ourBank) || a.institution.localeCompare(b.institution));
       return { from, to, totalMentions, items };
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/api/v1/reports/top-terms',
+    tag: 'reports',
+    summary: 'Top terms (高频词): the words most mentions contain',
+    description: 'Counts mentions published in [from, to) per jieba token of two or more characters. Default range: the last 7 days.',
+    access: READ_ROLES,
+    query: z.object({
+      from: instantParam.optional(),
+      to: instantParam.optional(),
+      institution: z.string().max(64).optional(),
+      source: z.string().max(64).optional(),
+      sentiment: sentimentLabelSchema.optional(),
+      topic: z.string().max(64).optional(),
+      limit: limitParam(200, 50),
+    }),
+    response: z.object({ from: z.string(), to: z.string(), items: z.array(z.object({ term: z.string(), count: z.number().int() })) }),
+    cache: 'mentions',
+    handler: async ({ query }) => {
+      const { from, to } = range(query.from, query.to, ctx.clock.now(), 7, 400);
+      const { institution, source, sentiment, topic, limit } = query;
+      return { from, to, items: await ctx.search.topTerms({ from, to, institution, source, sentiment, topic, limit }) };
     },
   });
 

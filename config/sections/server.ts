@@ -11,6 +11,8 @@ export const serverSchema = z
     corsOrigins: z.array(z.string()).default([]),
     /** Requests per minute per API key. */
     rateLimitPerMinute: z.number().int().positive().default(600),
+    /** Wrong API keys tolerated per client address per minute; beyond it that address gets 429 (brute force). */
+    authFailuresPerMinute: z.number().int().positive().default(60),
     /** Serve /metrics without an API key (for a Prometheus scraper on a private network); otherwise admin only. */
     metricsPublic: z.boolean().default(false),
   })

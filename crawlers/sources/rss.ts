@@ -120,7 +120,10 @@ export class RssAdapter implements SourceAdapter {
     const parsed = parseFeed(res.text, { source: this.id, feedName: feed.name, query, clock: ctx.clock });
     // One cursor covers all feeds of the source, and feeds differ in freshness: with several feeds an
     // older item of a slower feed would be lost, so only a single-feed source filters by the cursor.
-    const posts = this.config.feeds.length === 1 ? applyCursor(parsed.posts, ctx.cursor).posts : parsed.posts;
+    // By publication time only: feeds are not always in date order, so an item listed below the
+    // last-seen id may still be newer (stopping at the id would lose it).
+    const byTime = ctx.cursor?.lastPublishedAt ? { lastPublishedAt: ctx.cursor.lastPublishedAt } : undefined;
+    const posts = this.config.feeds.length === 1 ? applyCursor(parsed.posts, byTime).posts : parsed.posts;
     return { posts, malformed: parsed.malformed, ...(index + 1 < this.config.feeds.length ? { nextPage: index + 1 } : {}) };
   }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import { CompletionCollector } from '../completion.js';
+import { type MaskText, maskMention } from '../mask.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -25,6 +26,8 @@ import type { PgRollups } from './reports.js';
 export interface PgMentionOptions {
   tokenize?: (text: string) => string[];
   keepRawText?: boolean;
+  /** PII masker applied to every crawled field before a mention is first stored (unless keepRawText). */
+  maskText?: MaskText;
 }
 
 const VIEW = 'm.id, m.data, m.duplicate_of, m.processed_at, m.published_at, m.lease_owner, a.data AS adata';
@@ -58,9 +61,10 @@ export class PgMentionRepo {
       ]);
       for (const r of known.rows as Array<{ content_hash: string; id: string }>) owner.set(r.content_hash, r.id);
       const cols: unknown[][] = [[], [], [], [], [], [], []];
-      for (const m of mentions) {
-        if (seen.has(m.id)) continue;
-        seen.add(m.id);
+      for (const raw of mentions) {
+        if (seen.has(raw.id)) continue;
+        seen.add(raw.id);
+        const m = this.options.maskText && !this.options.keepRawText ? maskMention(raw, this.options.maskText) : raw;
         const dupOf = m.contentHash ? owner.get(m.contentHash) : undefined;
         if (m.contentHash && !dupOf) owner.set(m.contentHash, m.id);
         const values = [m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m)];
@@ -192,7 +196,7 @@ export class PgMentionRepo {
   }
 
   titleText(title: string | undefined): string {
-    return titleText(this.options.tokenize, title);
+    return titleText(this.options.tokenize, title, this.options.keepRawText ? undefined : this.options.maskText);
   }
 
   queryTerms(q: string | undefined): string[] {

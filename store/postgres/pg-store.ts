@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Analysis, ApiKeyRecord, AuditEntry, Case, CaseClock, Event, Mention, Notification, SourceCursor, SourceHealth } from '../../lib/domain.js';
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../lock.js';
+import type { MaskText } from '../mask.js';
 import type { VoiceRow } from '../series.js';
 import type {
   CaseChange,
@@ -37,6 +38,8 @@ export interface PgStoreOptions {
   tokenize?: (text: string) => string[];
   /** Keep the unmasked post text after analysis (default false). */
   keepRawText?: boolean;
+  /** PII masker for every crawled field before it is stored (the analysis masker; default none). */
+  maskText?: MaskText;
 }
 
 /**
@@ -58,7 +61,11 @@ export class PgStore implements Store {
     options: PgStoreOptions,
   ) {
     this.rollups = new PgRollups(pool);
-    this.mentions = new PgMentionRepo(pool, this.rollups, { tokenize: options.tokenize, keepRawText: options.keepRawText ?? false });
+    this.mentions = new PgMentionRepo(pool, this.rollups, {
+      tokenize: options.tokenize,
+      keepRawText: options.keepRawText ?? false,
+      maskText: options.maskText,
+    });
     this.cases = new PgCaseRepo(pool);
     this.admin = new PgAdminRepo(pool);
   }

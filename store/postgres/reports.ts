@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SentimentLabel } from '../../lib/domain.js';
-import { ALL_TOPICS, planSeries, planShareOfVoice, toShareOfVoice, type VoiceRow } from '../series.js';
+import { ALL_TOPICS, planSeries, planShareOfVoice, type SeriesRow, toShareOfVoice, type VoiceRow } from '../series.js';
 import { dayBucket, hourBucket } from '../sqlite/codec.js';
 import type { RollupKey } from '../sqlite/reports.js';
 import type { SeriesPoint, SeriesQuery } from '../store.js';
@@ -31,9 +31,9 @@ export class PgRollups {
   async series(q: SeriesQuery): Promise<SeriesPoint[]> {
     const plan = planSeries(q, dollar);
     if (!plan) return [];
-    const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
+    const rows: SeriesRow[] = [];
     for (const r of plan.reads) {
-      for (const row of (await this.pool.query(r.sql, r.params)).rows as Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }>) {
+      for (const row of (await this.pool.query(r.sql, r.params)).rows as SeriesRow[]) {
         rows.push({ ...row, bucket: r.map(row.bucket) });
       }
     }

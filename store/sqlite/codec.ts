@@ -106,10 +106,11 @@ export function normIso(at: string): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : at;
 }
 
-/** The title as indexed: its tokens joined by spaces (or as is without a tokenizer). */
-export function titleText(tokenize: ((text: string) => string[]) | undefined, title: string | undefined): string {
+/** The title as indexed: PII-masked when a masker is given, then its tokens joined by spaces (or as is without a tokenizer). */
+export function titleText(tokenize: ((text: string) => string[]) | undefined, title: string | undefined, mask?: (text: string) => string): string {
   if (!title) return '';
-  return tokenize ? tokenize(title).join(' ') : title;
+  const t = mask ? mask(title) : title;
+  return tokenize ? tokenize(t).join(' ') : t;
 }
 
 /** Distinct non-empty search terms of a query (the analysis tokenizer, or whitespace). */

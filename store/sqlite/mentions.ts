@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import { CompletionCollector, outcomeOf } from '../completion.js';
+import { type MaskText, maskMention } from '../mask.js';
 import { type CompletionItem, type CompletionResult, type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
 import {
   decodeCursor,
@@ -29,6 +30,8 @@ export interface MentionRepoOptions {
   tokenize?: Tokenize;
   /** Keep the unmasked text after analysis (default false: the text is replaced by the PII-masked displayText). */
   keepRawText?: boolean;
+  /** PII masker applied to every crawled field before a mention is first stored (unless keepRawText). */
+  maskText?: MaskText;
 }
 
 export type JoinedRow = MentionRow & { adata: string | null; sk?: number; id?: string; published_at?: string; lease_owner?: string | null };
@@ -99,8 +102,9 @@ export class MentionRepo {
     const duplicates: string[] = [];
     this.db
       .transaction(() => {
-        for (const m of mentions) {
-          if (this.s.exists.get(m.id)) continue;
+        for (const raw of mentions) {
+          if (this.s.exists.get(raw.id)) continue;
+          const m = this.masked(raw);
           const dupOf = m.contentHash ? (this.s.byHash.get(m.contentHash) as string | undefined) : undefined;
           this.s.insert.run(m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m));
           inserted.push(m.id);
@@ -110,6 +114,10 @@ export class MentionRepo {
       })
       .immediate();
     return { inserted, fresh, duplicates };
+  }
+
+  private masked(m: Mention): Mention {
+    return this.options.maskText && !this.options.keepRawText ? maskMention(m, this.options.maskText) : m;
   }
 
   get(id: string): (Mention & { analysis?: Analysis }) | undefined {
@@ -211,7 +219,7 @@ export class MentionRepo {
   }
 
   titleText(title: string | undefined): string {
-    return titleText(this.options.tokenize, title);
+    return titleText(this.options.tokenize, title, this.options.keepRawText ? undefined : this.options.maskText);
   }
 
   queryTerms(q: string | undefined): string[] {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SentimentLabel } from '../../lib/domain.js';
-import { ALL_TOPICS, planSeries, planShareOfVoice, type SeriesRow, toShareOfVoice, type VoiceRow } from '../series.js';
+import { ALL_TOPICS, planSeries, planShareOfVoice, type SeriesRow, type SeriesTuple, toShareOfVoice, type VoiceRow } from '../series.js';
 import type { SeriesPoint, SeriesQuery } from '../store.js';
 import { dayBucket, hourBucket, prepared } from './codec.js';
 
@@ -51,12 +51,12 @@ export class Rollups {
   series(q: SeriesQuery): SeriesPoint[] {
     const plan = planSeries(q, () => '?');
     if (!plan) return [];
-    const rows: Array<{ bucket: number; grp: string; label: SentimentLabel; n: number }> = [];
+    const rows: SeriesRow[] = [];
     for (const r of plan.reads) {
       // Raw rows (arrays): cheaper than better-sqlite3 building an object per row.
       for (const [bucket, grp, label, n] of prepared(this.db, r.sql)
         .raw(true)
-        .all(...r.params) as SeriesRow[]) {
+        .all(...r.params) as SeriesTuple[]) {
         rows.push({ bucket: r.map(bucket), grp, label, n });
       }
     }
@@ -69,3 +69,6 @@ export class Rollups {
     return toShareOfVoice(rows);
   }
 }
+
+/** The series shape every search backend answers with (store/search imports it from here). */
+export { type SeriesRow, seriesPoints } from '../series.js';

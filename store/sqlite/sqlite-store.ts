@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Analysis, ApiKeyRecord, AuditEntry, Case, CaseClock, Event, Mention, Notification, SourceCursor, SourceHealth } from '../../lib/domain.js';
 import type { Logger } from '../../lib/logger.js';
 import { type KeyedMutex, mutexFor } from '../lock.js';
+import type { MaskText } from '../mask.js';
 import type {
   CaseChange,
   CaseQuery,
@@ -33,6 +34,8 @@ export interface SqliteStoreOptions {
   tokenize?: Tokenize;
   /** Keep the unmasked post text after analysis (default false). */
   keepRawText?: boolean;
+  /** PII masker for every crawled field before it is stored (the analysis masker; default none). */
+  maskText?: MaskText;
   /** How long a writer waits for another connection's lock (default 5000 ms). */
   busyTimeoutMs?: number;
 }
@@ -59,7 +62,11 @@ export class SqliteStore implements Store {
     const applied = migrate(this.db);
     if (applied.length > 0) log.info('store migrated', { path: options.path, versions: applied });
     this.rollups = new Rollups(this.db);
-    this.mentions = new MentionRepo(this.db, this.rollups, { tokenize: options.tokenize, keepRawText: options.keepRawText ?? false });
+    this.mentions = new MentionRepo(this.db, this.rollups, {
+      tokenize: options.tokenize,
+      keepRawText: options.keepRawText ?? false,
+      maskText: options.maskText,
+    });
     this.cases = new CaseRepo(this.db);
     this.admin = new AdminRepo(this.db);
     this.locks = mutexFor(options.path === ':memory:' ? ':memory:' : resolve(options.path));

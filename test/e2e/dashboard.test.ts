@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { projectPath } from '../../config/load.js';
 import { caseIdForEvent } from '../../escalation/service.js';
+import { openingDay } from '../../web/src/views/digest.js';
 import { type DashboardEnv, seedSourceHealth, startDashboardEnv } from './helpers/dashboard-env.js';
 import { BRANCH_EVENT, backgroundPosts, branchPilePosts, branchPosts, CARD_EVENT, cardPosts, WEALTH_EVENT, wealthPosts } from './helpers/dashboard-seed.js';
 
@@ -209,6 +210,33 @@ describe('dashboard in Chromium against the real API', function () {
 
     await page.goto(`${env.url}/#/digest`);
     await page.waitForSelector('.kpis .kpi', WAIT);
+    // No date chosen: the digest opens on the latest day with posts (today so far, when it has any) and says which.
+    const series = (await (
+      await fetch(`${env.url}/api/v1/reports/sentiment?interval=day`, { headers: { authorization: `Bearer ${env.keys.pr}` } })
+    ).json()) as {
+      points: Array<{ bucket: string; total: number }>;
+    };
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const expected = openingDay(series.points, today);
+    assert.ok(
+      series.points.some((p) => p.total > 0),
+      'the seeded posts are in the series',
+    );
+    await page.waitForFunction((note) => document.querySelector('[data-role="digest-day"]')?.textContent === note, WAIT, expected.note);
+    assert.equal(await page.$eval('input[name="date"]', (el) => (el as HTMLInputElement).value), expected.date);
+    // Every SLA heading is aligned like the numbers under it.
+    await page.waitForSelector('section.panel table.table tbody tr', WAIT);
+    const misaligned = await page.$$eval('section.panel table.table', (tables) =>
+      tables.flatMap((t) => {
+        const heads = Array.from(t.querySelectorAll('thead th'));
+        const cells = Array.from(t.querySelector('tbody tr')?.querySelectorAll('td') ?? []);
+        return heads
+          .map((th, i) => [th.textContent, getComputedStyle(th).textAlign, cells[i] ? getComputedStyle(cells[i]).textAlign : ''] as const)
+          .filter(([, a, b]) => a !== b)
+          .map(([name, a, b]) => `${name}: ${a} over ${b}`);
+      }),
+    );
+    assert.deepEqual(misaligned, []);
     await shot(page, 'digest', true);
     assert.deepEqual(pageErrors, []);
   });

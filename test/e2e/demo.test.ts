@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Demo, runDemo } from '../../app/demo.js';
+import { type Demo, dashboardLink, runDemo } from '../../app/demo.js';
 import type { Case } from '../../lib/domain.js';
 
 async function getJson<T>(url: string, key: string): Promise<T> {
@@ -84,5 +84,16 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
     );
     assert.equal(new Set(keys).size, keys.length, 'no duplicate notification');
     for (const r of demo.webhook.received) assert.ok(r.headers['x-radar-signature'], 'webhook body is signed');
+    // Case links point at the running demo, not at the default localhost:3000.
+    for (const r of demo.webhook.received) {
+      assert.ok(String((r.body as { body?: string }).body).includes(`](${base}/#/cases/`), String((r.body as { body?: string }).body));
+    }
+  });
+
+  it('prints a dashboard link the dashboard reads: the key in the query, the route in the hash', () => {
+    const link = new URL(dashboardLink(demo.runtime.url!, demo.apiKey, '/cases/c_1'));
+    assert.equal(link.searchParams.get('key'), demo.apiKey);
+    assert.equal(link.hash, '#/cases/c_1');
+    assert.equal(new URL(dashboardLink(demo.runtime.url!, demo.apiKey)).hash, '#/');
   });
 });

@@ -95,19 +95,31 @@ export const SOURCE_STATUS_LABEL: Record<string, string> = {
   disabled: '已停用',
 };
 
+/** Every topic id of the taxonomy (analysis/taxonomy.ts) with its Chinese label, plus older ids still in stored data. */
 const TOPIC_LABEL: Record<string, string> = {
+  wealth_loss: '理财亏损',
   service_attitude: '服务态度',
+  fees: '乱收费',
+  card_annual_fee: '信用卡年费',
+  debt_collection: '暴力催收',
+  system_failure: '系统故障',
+  fraud: '盗刷/诈骗',
+  credit_limit: '额度/降额',
+  loan_approval: '贷款审批',
+  mis_selling: '误导销售',
+  run_rumour: '挤兑/兑付传闻',
+  regulatory_penalty: '监管处罚',
+  data_breach: '数据泄露',
+  queue_wait: '网点排队',
+  account_freeze: '账户冻结/限额',
+  deposit_missing: '存款/转账异常',
+  complaint_handling: '投诉处理不力',
   system_outage: '系统故障',
   overcharging: '乱收费',
-  mis_selling: '误导销售',
-  wealth_loss: '理财亏损',
   violent_collection: '暴力催收',
-  debt_collection: '暴力催收',
-  fraud: '盗刷/诈骗',
   card_fraud: '盗刷/诈骗',
   credit_limit_cut: '信用卡降额',
   limit_cut: '信用卡降额',
-  run_rumour: '挤兑传言',
   account_frozen: '账户冻结',
 };
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
+import { createKey, revokeKey } from '../../../api/keys.js';
 import { type Harness, startHarness } from './harness.js';
 
 /** Reads an SSE response until `predicate` matches one event, or throws after `max` events. */
@@ -141,7 +142,41 @@ describe('API case actions, admin endpoints and live stream', () => {
       await reader.cancel();
       assert.ok(!text.includes('case.changed'));
       assert.match(text, /data: \{"count":7\}/);
-      assert.match(text, /event: source\.health\ndata: \{"health":\{"source":"weibo","status":"blocked"/);
+      assert.ok(!text.includes('source.health'), 'a consumer key may not read source health (GET /sources is for case roles)');
+    });
+
+    it('sends source health to roles that may read the sources', async () => {
+      const res = await fetch(`${h.url}/api/v1/stream`, { headers: { authorization: `Bearer ${h.keys.pr}` } });
+      const received = readEvent(res, (e) => e.event === 'source.health');
+      h.bus.publish({
+        type: 'source.health',
+        health: { source: 'weibo', status: 'blocked', consecutiveFailures: 3, itemsFetched: 0, itemsMalformed: 0, running: false },
+      });
+      assert.equal((await received).data.health.status, 'blocked');
+    });
+
+    /** Reads the stream to its end; returns the text. */
+    async function drain(res: Response): Promise<string> {
+      const reader = res.body!.getReader();
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+      }
+    }
+
+    it('ends the stream of a key revoked through the API at once', async () => {
+      const key = await createKey(h.store, { name: '临时-bi', role: 'consumer' }, h.clock);
+      const res = await fetch(`${h.url}/api/v1/stream`, { headers: { authorization: `Bearer ${key.secret}` } });
+      assert.equal(res.status, 200);
+      const ended = drain(res);
+      const del = await h.request('DELETE', `/api/v1/keys/${key.id}`, { role: 'admin' });
+      assert.equal(del.status, 204);
+      h.bus.publish({ type: 'mention.stored', count: 1 });
+      const text = await ended;
+      assert.match(text, /event: revoked/);
+      assert.ok(!text.includes('"count":1'), 'nothing is delivered after the revocation');
     });
   });
 
@@ -255,5 +290,28 @@ describe('API rate limiting and public metrics', () => {
     const res = await h.request('GET', '/metrics');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /radar_open_cases/);
+  });
+});
+
+describe('API live stream of a key revoked elsewhere', () => {
+  it('ends the stream of a key revoked by another process within the re-check interval', async () => {
+    const other = await startHarness({ streamKeyCheckMs: 100 });
+    try {
+      const key = await createKey(other.store, { name: '临时-risk', role: 'executive' }, other.clock);
+      const res = await fetch(`${other.url}/api/v1/stream`, { headers: { authorization: `Bearer ${key.secret}` } });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      // Revoked in the store only, as `radar keys revoke` or another API process does.
+      assert.equal(await revokeKey(other.store, key.id, other.clock), true);
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      assert.match(text, /event: revoked/);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -23,6 +23,7 @@ const BAD_INPUT: Record<string, { path: string; role?: ApiRole; body?: unknown; 
   'post /api/v1/alerts/:id/review': { path: '/api/v1/alerts/c_done/review', body: {}, field: 'body.note' },
   'get /api/v1/reports/sentiment': { path: '/api/v1/reports/sentiment?interval=week', field: 'query.interval' },
   'get /api/v1/reports/share-of-voice': { path: '/api/v1/reports/share-of-voice?to=not-a-date', field: 'query.to' },
+  'get /api/v1/reports/top-terms': { path: '/api/v1/reports/top-terms?sentiment=angry', field: 'query.sentiment' },
   'get /api/v1/reports/sla': { path: '/api/v1/reports/sla?from=2025-13-45', field: 'query.from' },
   'get /api/v1/reports/attribution': { path: '/api/v1/reports/attribution?month=2025-13', field: 'query.month' },
   'get /api/v1/reports/digest': { path: '/api/v1/reports/digest?date=20251121', field: 'query.date' },

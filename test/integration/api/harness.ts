@@ -12,6 +12,7 @@ import type { ApiRole } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createMetrics } from '../../../lib/metrics.js';
 import { createStore } from '../../../store/index.js';
+import type { SearchIndex } from '../../../store/search/search-index.js';
 import type { Store } from '../../../store/store.js';
 import { seedApiFixtures, T0 } from './fixtures.js';
 
@@ -37,7 +38,15 @@ export interface Harness {
 
 /** The API on 127.0.0.1 over a real in-memory SQLite store, the real case workflow and rules, seeded with fixtures. */
 export async function startHarness(
-  options: { rateLimitPerMinute?: number; server?: Record<string, unknown>; sseHeartbeatMs?: number; webDir?: string } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    server?: Record<string, unknown>;
+    sseHeartbeatMs?: number;
+    streamKeyCheckMs?: number;
+    bodyTimeoutMs?: number;
+    webDir?: string;
+    search?: SearchIndex;
+  } = {},
 ): Promise<Harness> {
   const clock = new FakeClock(T0);
   const config = loadConfig({
@@ -75,6 +84,7 @@ export async function startHarness(
   const app = createApiApp({
     config,
     store,
+    search: options.search,
     workflow,
     rules,
     crawl: {
@@ -89,6 +99,8 @@ export async function startHarness(
     log,
     validateResponses: true,
     sseHeartbeatMs: options.sseHeartbeatMs,
+    streamKeyCheckMs: options.streamKeyCheckMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
     webDir: options.webDir,
   });
   const server = await startApiServer(app, 0, '127.0.0.1');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import { createKey, ensureBootstrapKey, hashSecret, listKeys, revokeKey } from '../../../api/keys.js';
 import { FakeClock } from '../../../lib/clock.js';
+import { CriticalError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
@@ -36,6 +37,19 @@ describe('api/keys', () => {
     assert.equal(keys.find((k) => k.id === first)?.role, 'admin');
     assert.ok(keys.every((k) => !('hash' in k)));
     await assert.rejects(ensureBootstrapKey(store, '  ', clock), /empty/);
+  });
+
+  it('refuses a bootstrap admin key shorter than 24 characters with a clear start-up error', async () => {
+    const before = (await listKeys(store)).length;
+    for (const weak of ['a', 'admin', '12345678901234567890123']) {
+      await assert.rejects(ensureBootstrapKey(store, weak, clock), (err: unknown) => {
+        assert.ok(err instanceof CriticalError);
+        assert.match(err.message, /RADAR_API_KEY must be at least 24 characters/);
+        return true;
+      });
+    }
+    assert.equal((await listKeys(store)).length, before, 'no key was created');
+    assert.ok(await ensureBootstrapKey(store, '123456789012345678901234', clock));
   });
 
   it('revokes a key once', async () => {

@@ -42,6 +42,7 @@ describe('processMentions (lease → analyse → cluster → escalate → comple
     const texts = ['示例银行信用卡年费乱收费，客服推诿', '示例银行信用卡被违规扣年费880元，打客服没人管', '示例银行信用卡年费被乱扣，要求退还'];
     await store.upsertMentions(texts.map((t, i) => complaint(i, t)));
     const updates: Event[] = [];
+    const completed: string[] = [];
     const processor = createMentionProcessor({
       store,
       analyse: analyserFn(analyzer),
@@ -51,6 +52,7 @@ describe('processMentions (lease → analyse → cluster → escalate → comple
       onEventUpdated: async (e) => {
         updates.push(e);
       },
+      onCompleted: (id) => completed.push(id),
       clock,
       log: silentLogger(),
       windowHours: 72,
@@ -58,6 +60,7 @@ describe('processMentions (lease → analyse → cluster → escalate → comple
     const result = await processor.processMentions(texts.map((_t, i) => `heimao:${1000 + i}`));
     assert.deepEqual(result, { processed: 3, failed: 0, skipped: [] });
     assert.equal(processor.processed(), 3);
+    assert.deepEqual(completed.sort(), texts.map((_, i) => complaint(i, '').id).sort(), 'the search indexing feed hears of every saved analysis');
     assert.equal((await store.listUnprocessedMentions(10)).length, 0);
     assert.equal(updates.length, 1, 'one escalation call for the batch');
     assert.equal(updates[0]!.institution, 'example_bank');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configTable } from '../../../config/doc.js';
 import { ConfigError, loadConfig, parseConfig, projectPath } from '../../../config/load.js';
 
@@ -47,6 +49,20 @@ describe('configuration', () => {
         return true;
       },
     );
+  });
+
+  it('names the file of a configuration that is not valid YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-config-'));
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'server:\n  port: 3000\n   host: [0.0.0.0\n');
+    try {
+      assert.throws(
+        () => loadConfig({ env: {}, files: [file] }),
+        (err: unknown) => err instanceof ConfigError && err.message.startsWith(`${file}: not valid YAML`) && err.issues[0]?.message.includes(file) === true,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a watchlist with duplicate ids or two "our bank" entries', () => {

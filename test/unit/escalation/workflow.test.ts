@@ -112,6 +112,56 @@ describe('case workflow', () => {
     assert.equal(done.state, 'resolved');
   });
 
+  it('counts a regulator notice only when compliance recorded it on the L3 tier', async () => {
+    // An executive cannot stand in for compliance.
+    const s = await l3();
+    await rejects(
+      h.workflow.respond(s.id, who('executive', 'exec-chen'), { kind: 'regulator_notice', text: '已电话告知监管' }),
+      403,
+      'forbidden_role',
+      /合规部/,
+    );
+    await rejects(h.workflow.resolve(s.id, who('executive')), 409, 'regulator_notice_required', /合规部/);
+    // A notice PR recorded while the issue was L2 does not carry over to the L3 case.
+    const c = (await h.service.onEventUpdated(makeEvent({ id: 'e_l2', distinctComplainants: 10, mentionCount: 10, negativeCount: 10 })))!;
+    assert.equal(c.tier, 'L2');
+    await rejects(h.workflow.respond(c.id, who('pr', 'pr-li'), { kind: 'regulator_notice', text: '已向监管报备' }), 403, 'forbidden_role');
+    // Stored by an older version (or an admin through the store): an L2 notice by PR is on the case.
+    const stored = (await h.store.getCase(c.id))!;
+    const legacy = { kind: 'regulator_notice' as const, text: '已向监管报备', actor: 'pr-li', at: T0, role: 'pr' as const, tier: 'L2' as const };
+    await h.store.commitCaseChange({
+      case: { ...stored, responses: [legacy] },
+      expectedUpdatedAt: stored.updatedAt,
+      history: [],
+      scheduleClocks: [],
+      cancelClockKinds: [],
+      notifications: [],
+    });
+    h.clock.set('2025-11-22T02:30:00.000Z');
+    const promoted = (await h.service.onEventUpdated(makeEvent({ id: 'e_l2', distinctComplainants: 10, mentionCount: 11, negativeCount: 11, mediaCount: 1 })))!;
+    assert.equal(promoted.tier, 'L3');
+    await rejects(h.workflow.resolve(c.id, who('executive')), 409, 'regulator_notice_required');
+    const noticed = await h.workflow.respond(c.id, who('compliance', 'cmp-sun'), { kind: 'regulator_notice', text: '已向金融监管总局属地分局报告' });
+    assert.deepEqual([noticed.responses.at(-1)?.role, noticed.responses.at(-1)?.tier], ['compliance', 'L3']);
+    assert.equal((await h.workflow.resolve(c.id, who('executive'))).state, 'resolved');
+  });
+
+  it('reassigns only to a role that may act on the case tier', async () => {
+    const c = await l1();
+    await assert.rejects(h.workflow.reassign(c.id, who('customer_service'), { assignee: '周伟', owner: 'executive' }), (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.deepEqual([err.statusCode, err.code], [400, 'invalid_request']);
+      assert.match(err.message, /body\.owner/);
+      return true;
+    });
+    await rejects(h.workflow.reassign(c.id, who('customer_service'), { assignee: '孙丽', owner: 'compliance' }), 400, 'invalid_request');
+    assert.equal((await h.store.getCase(c.id))?.owner, 'customer_service', 'nothing changed');
+    const moved = await h.workflow.reassign(c.id, who('customer_service'), { assignee: '陈静', owner: 'pr' });
+    assert.deepEqual([moved.owner, moved.assignee], ['pr', '陈静']);
+    const s = await l3();
+    await rejects(h.workflow.reassign(s.id, who('executive'), { assignee: '陈静', owner: 'pr' }), 400, 'invalid_request');
+  });
+
   it('a response of another kind acknowledges but does not meet the deadline', async () => {
     const c = (await h.service.onEventUpdated(makeEvent({ id: 'e_l2', distinctComplainants: 10, mentionCount: 10, negativeCount: 10 })))!;
     const r = await h.workflow.respond(c.id, who('pr'), { kind: 'reply_to_complainant', text: '已逐一回复投诉客户' });

@@ -99,6 +99,26 @@ describe('PostgreSQL backend', () => {
       await store.close();
     });
 
+    it('masks every crawled field before the first write when given a masker (unless keepRawText)', async () => {
+      const maskText = (t: string) => t.replace(/1[3-9]\d{9}/g, (d) => `${d.slice(0, 3)}****${d.slice(7)}`);
+      for (const keepRawText of [false, true]) {
+        const store = await fresh({ maskText, keepRawText });
+        const m = mention({
+          nativeId: 'pii1',
+          title: '13812345678 投诉',
+          text: '我的手机号13812345678，华夏银行一直不处理',
+          publishedAt: '2025-11-22T02:00:00.000Z',
+        });
+        await store.upsertMentions([m]);
+        const raw = (await store.pool.query('SELECT data FROM mentions WHERE id = $1', [m.id])).rows[0].data as string;
+        assert.equal(raw.includes('13812345678'), keepRawText, `keepRawText=${keepRawText}`);
+        await store.completeMention(m.id, analysis(m, { tokens: ['华夏银行'], displayText: maskText(m.text) }), undefined, m.publishedAt);
+        const hits = await store.searchMentions({ q: '13812345678', limit: 5 });
+        assert.equal(hits.items.length, keepRawText ? 1 : 0, 'the raw number reaches the index only with keepRawText');
+        await store.close();
+      }
+    });
+
     it('releases a withLock held by a connection that dies', async () => {
       const a = await fresh();
       const b = await PgStore.open({ connectionString: url, schema: schemas.at(-1)!, log: silentLogger(), poolSize: 2 });

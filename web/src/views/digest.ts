@@ -46,6 +46,23 @@ function signed(n: number | null | undefined): string {
 const minutes = (n: number | null) => (n === null ? '—' : `${n.toFixed(0)} 分钟`);
 const percent = (n: number | null) => (n === null ? '—' : `${n.toFixed(0)}%`);
 
+/**
+ * The day the digest opens on: the latest Asia/Shanghai day with mentions among `points` (daily buckets),
+ * which may be today so far; today when there are none. `note` says which it is.
+ */
+export function openingDay(points: Array<{ bucket: string; total: number }>, today: string): { date: string; note: string } {
+  let latest: string | undefined;
+  for (const p of points) {
+    if (p.total <= 0) continue;
+    const day = formatShanghai(p.bucket).slice(0, 10);
+    if (day <= today && (!latest || day > latest)) latest = day;
+  }
+  if (!latest || latest === today) return { date: today, note: '今日（截至目前）' };
+  return { date: latest, note: `最近有数据的一天（${latest}）；今日暂无数据` };
+}
+
+const SLA_HEADERS = ['级别', '案件', '已受理', '平均受理用时', '已回应', '平均回应用时', '按时完成率', '超时'];
+
 function slaTable(rows: SlaRow[], total: SlaRow): HTMLElement {
   const tr = (name: string, r: SlaRow) =>
     h(
@@ -63,25 +80,36 @@ function slaTable(rows: SlaRow[], total: SlaRow): HTMLElement {
   return h(
     'table',
     { class: 'table' },
-    h('thead', null, h('tr', null, ...['级别', '案件', '已受理', '平均受理用时', '已回应', '平均回应用时', '按时完成率', '超时'].map((t) => h('th', null, t)))),
+    // Numeric columns are right-aligned: their headings too, so each number sits under its heading.
+    h('thead', null, h('tr', null, ...SLA_HEADERS.map((t, i) => h('th', i === 0 ? null : { class: 'num' }, t)))),
     h('tbody', null, ...rows.map((r) => tr(r.tier ? `${r.tier} ${TIER_LABEL[r.tier]}` : (r.label ?? ''), r)), tr('合计', total)),
   );
 }
 
 export function renderDigest(root: HTMLElement, params: URLSearchParams): () => void {
-  const date = params.get('date') ?? shanghaiDate(serverNow(), 1);
   const body = h('div', null, h('p', { class: 'muted' }, '加载中…'));
   const sla = h('section', { class: 'panel' }, h('h2', null, '近 30 天 SLA 达成'), h('p', { class: 'muted' }, '加载中…'));
   const picker = h('input', {
     type: 'date',
     name: 'date',
-    value: date,
+    value: params.get('date') ?? '',
     on: { change: (e) => (location.hash = `#/digest?date=${(e.target as HTMLInputElement).value}`) },
   });
-  replace(root, h('div', { class: 'page-head' }, h('h1', null, '高管日报'), h('label', null, '日期 ', picker)), body, sla);
+  const dayNote = h('span', { class: 'muted', data: { role: 'digest-day' } });
+  replace(root, h('div', { class: 'page-head' }, h('h1', null, '高管日报'), h('label', null, '日期 ', picker), dayNote), body, sla);
 
   void (async () => {
     try {
+      let date = params.get('date');
+      if (!date) {
+        // No day chosen: open on the latest day with data (today so far, if it has any) and say which.
+        const today = shanghaiDate(serverNow());
+        const series = await api.get<{ points: Array<{ bucket: string; total: number }> }>('/reports/sentiment', { interval: 'day' });
+        const opening = openingDay(series.points, today);
+        date = opening.date;
+        picker.value = date;
+        dayNote.textContent = opening.note;
+      }
       const d = await api.get<Digest>('/reports/digest', { date });
       const s = d.sentiment;
       replace(

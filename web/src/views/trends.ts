@@ -16,7 +16,7 @@ function groupName(groupBy: GroupBy, id: string): string {
 }
 
 /** Stacked negative/neutral/positive bars for the chosen group (or all) plus net sentiment lines. */
-function sentimentOption(points: SeriesPoint[], groupBy: GroupBy, selected: string): Record<string, unknown> {
+export function sentimentOption(points: SeriesPoint[], groupBy: GroupBy, selected: string): Record<string, unknown> {
   const buckets = [...new Set(points.map((p) => p.bucket))].sort();
   const groups = [...new Set(points.map((p) => p.group ?? ''))].sort();
   const chosen = selected === ALL ? points : points.filter((p) => (p.group ?? '') === selected);
@@ -61,11 +61,22 @@ function sentimentOption(points: SeriesPoint[], groupBy: GroupBy, selected: stri
 
 const SHARE_TOP = 10;
 
-/** The most-mentioned institutions (our bank always included), largest at the top. */
-function shareOption(items: ShareOfVoiceItem[]): Record<string, unknown> {
+/**
+ * The most-mentioned institutions (our bank always included), largest at the top. Our bank and its peers
+ * are two series stacked in one bar slot, so each bar's colour is its legend entry's colour.
+ */
+export function shareOption(items: ShareOfVoiceItem[]): Record<string, unknown> {
   const top = [...items].sort((a, b) => b.mentions - a.mentions).filter((i, rank) => i.ourBank || (rank < SHARE_TOP && i.mentions > 0));
   const sorted = top.reverse();
   const label = (i: ShareOfVoiceItem) => (i.ourBank ? `★ ${i.name ?? i.institution}` : (i.name ?? i.institution));
+  const mentions = (name: string, ours: boolean) => ({
+    name,
+    type: 'bar',
+    stack: 'mentions',
+    itemStyle: { color: ours ? COLORS.ours : COLORS.peer },
+    data: sorted.map((i) => (i.ourBank === ours ? i.mentions : '-')),
+    label: { show: true, position: 'right' },
+  });
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
@@ -73,13 +84,8 @@ function shareOption(items: ShareOfVoiceItem[]): Record<string, unknown> {
     xAxis: { type: 'value', name: '提及量' },
     yAxis: { type: 'category', data: sorted.map(label), axisLabel: { fontWeight: 'normal' } },
     series: [
-      {
-        name: '提及量',
-        type: 'bar',
-        itemStyle: { color: COLORS.peer },
-        data: sorted.map((i) => ({ value: i.mentions, itemStyle: { color: i.ourBank ? COLORS.ours : COLORS.peer } })),
-        label: { show: true, position: 'right' },
-      },
+      mentions('本行提及量', true),
+      mentions('同业提及量', false),
       { name: '负面', type: 'bar', itemStyle: { color: COLORS.negative }, data: sorted.map((i) => i.negative) },
     ],
   };

@@ -10,7 +10,7 @@ import { BlockedError, NonRetryableError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
 import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
 import type { FixtureItem, NewsFeed } from '../../../fixtures/servers/base.js';
-import { type NewsFixtureServer, startNewsServer } from '../../../fixtures/servers/news.js';
+import { type NewsFixtureServer, rfc822, startNewsServer } from '../../../fixtures/servers/news.js';
 import { NOW, sh, testContext } from './helpers.js';
 
 function source<T extends SourceConfig>(cfg: Record<string, unknown>): T {
@@ -40,7 +40,7 @@ describe('news adapters', () => {
   beforeEach(() => {
     server.publish([]);
     server.setFailure(null);
-    for (const p of ['/api/roll/get', '/v1/roll/get_roll_list', '/search/jsonp']) server.serveCanned(p, null);
+    for (const p of ['/api/roll/get', '/v1/roll/get_roll_list', '/search/jsonp', '/rss/finance.xml']) server.serveCanned(p, null);
     server.requests.length = 0;
   });
 
@@ -108,6 +108,27 @@ describe('news adapters', () => {
       await assert.rejects(adapter.fetchPage('*', undefined, testContext()), NonRetryableError);
       server.setFailure('block', 1);
       await assert.rejects(adapter.fetchPage('*', undefined, testContext()), BlockedError);
+    });
+
+    it('keeps an item that appears below the last-seen one: the cursor stops by publication time, not by id', async () => {
+      const at = (minutesAgo: number) => rfc822(new Date(Date.parse(NOW) - minutesAgo * 60_000).toISOString());
+      const item = (id: string, title: string, minutesAgo: number) =>
+        `<item><title>${title}</title><link>${server.url}/a/${id}.shtml</link><description>${title}，记者持续关注。</description><pubDate>${at(minutesAgo)}</pubDate><guid isPermaLink="false">${id}</guid></item>`;
+      // Feeds are not always in date order: 4003 was published after 4002 but is listed below it.
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>人民网财经</title>${[
+        item('4001', '示例银行回应信用卡年费争议', 5),
+        item('4002', '示例银行信用卡年费争议持续发酵', 20),
+        item('4003', '监管部门约谈示例银行信用卡中心', 10),
+        item('4000', '示例银行发布三季度报告', 90),
+      ].join('')}</channel></rss>`;
+      server.serveCanned('/rss/finance.xml', { body: xml, contentType: 'application/rss+xml; charset=utf-8' });
+      const adapter = rss([{ name: '人民网财经', url: `${server.url}/rss/finance.xml` }]);
+      const cursor = { lastId: '4002', lastPublishedAt: new Date(Date.parse(NOW) - 20 * 60_000).toISOString() };
+      const res = await adapter.fetchPage('*', undefined, testContext(undefined, { cursor }));
+      const ids = res.posts.map((p) => p.nativeId);
+      assert.ok(ids.includes('4003'), `the newer item below the last-seen one is fetched: ${ids.join(',')}`);
+      assert.ok(ids.includes('4001'));
+      assert.ok(!ids.includes('4000'), 'older than the cursor: already stored');
     });
 
     it('serves the scenario: the media report plus the 招商局 noise item, all marked media', async () => {
