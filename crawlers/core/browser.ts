@@ -63,6 +63,11 @@ export class BrowserPool implements BrowserFetcher {
     this.timeoutMs = options.timeoutMs ?? 45_000;
   }
 
+  /** Calls waiting for a free page slot. */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
   /** The running browser's process id (undefined before launch or after a crash). */
   get pid(): number | undefined {
     return this.browser?.process()?.pid;
