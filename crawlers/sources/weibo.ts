@@ -95,6 +95,7 @@ export class WeiboAdapter implements SourceAdapter {
       this.expansionBlocked = false;
     }
     const posts: RawPost[] = [];
+    const rescued: RawPost[] = [];
     let malformed = page1.broken;
     const seen = new Set<string>();
     for (const mblog of page1.mblogs) {
@@ -106,14 +107,16 @@ export class WeiboAdapter implements SourceAdapter {
       // The same post can appear twice on a page (a plain card and inside a card group).
       if (seen.has(post.nativeId)) continue;
       seen.add(post.nativeId);
-      if (post.truncated) await this.expand(post, mblog, ctx);
+      const wasPending = this.pending.has(post.nativeId);
+      if (post.truncated && (await this.expand(post, mblog, ctx)) && wasPending) rescued.push(post);
       posts.push(post);
     }
     const cut = applyCursor(posts, ctx.cursor);
     const next = page1.nextPage !== undefined && page1.nextPage > pageNo && !cut.reached ? page1.nextPage : undefined;
-    // Posts stored cut short on earlier runs come back, expanded, with the last page of a query.
-    const retried = next === undefined ? await this.retryPending(ctx) : [];
-    return { posts: [...cut.posts, ...retried], malformed, ...(next !== undefined ? { nextPage: next } : {}) };
+    // Posts stored cut short on earlier runs come back expanded even when the cursor has passed them.
+    const extra = rescued.filter((p) => !cut.posts.includes(p));
+    if (next === undefined) extra.push(...(await this.retryPending(ctx)));
+    return { posts: [...cut.posts, ...extra], malformed, ...(next !== undefined ? { nextPage: next } : {}) };
   }
 
   /**

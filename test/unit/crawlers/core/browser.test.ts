@@ -106,7 +106,6 @@ describe('crawlers/core/browser', function () {
     const renders = Promise.all([1, 2, 3, 4].map((i) => p.render(server.url(`/slow?i=${i}`))));
     await until(() => arrivals === 2);
     assert.equal(p.queued, 2, 'two calls wait for a page while two pages are loading');
-    assert.equal(arrivals, 2);
     held.shift()?.();
     await until(() => arrivals === 3);
     assert.equal(p.queued, 1);
