@@ -34,6 +34,7 @@ describe('crawl → store → analysis → tier', function () {
   let store: Store;
   let pipeline: Pipeline;
   let events: Event[];
+  let adapter: WeiboAdapter;
   const clock = new FakeClock(NOW);
   const analyzer = createAnalyzer(config);
 
@@ -44,6 +45,11 @@ describe('crawl → store → analysis → tier', function () {
   beforeEach(async () => {
     server.publish([]);
     server.serveCanned('/statuses/extend', null);
+    adapter = new WeiboAdapter(
+      'weibo',
+      crawlSchema.parse({ sources: { weibo: { kind: 'weibo', baseUrl: server.url } } }).sources.weibo as WeiboConfig,
+      config.watchlist,
+    );
     store = await createStore(config.store, { log: silentLogger() });
     events = [];
     pipeline = createPipeline({
@@ -75,11 +81,6 @@ describe('crawl → store → analysis → tier', function () {
     await runner.runSource('weibo');
     await pipeline.kick();
   }
-  let adapter: WeiboAdapter;
-  beforeEach(() => {
-    const source = crawlSchema.parse({ sources: { weibo: { kind: 'weibo', baseUrl: server.url } } }).sources.weibo as WeiboConfig;
-    adapter = new WeiboAdapter('weibo', source, config.watchlist);
-  });
 
   function tierOf(event: Event | undefined): string | undefined {
     assert.ok(event, 'an event was formed');
