@@ -17,7 +17,7 @@ interface JsonSchema {
 }
 
 const SECTION_NOTES: Record<string, string> = {
-  watchlist: 'institutions with aliases and exclusions (config/watchlist.yaml)',
+  watchlist: 'institutions with aliases, exclusions, official `weiboUids` and `appStoreIds` (config/watchlist.yaml)',
   'crawl.sources':
     'source id → source config (kind: weibo, weibo-comments, douyin, appstore, heimao, jutousu, rss, sina-roll, cls, eastmoney; see config/default.yaml)',
   'escalation.roster': 'role → people {name, email, phone, manager}',
