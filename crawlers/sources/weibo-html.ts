@@ -54,7 +54,11 @@ export function parseWeiboSearchHtml(html: string, opts: { source: string; query
     const name = (nameLink.attr('nick-name') ?? nameLink.text()).trim();
     const uid = /weibo\.com\/(?:u\/)?(\d+)/.exec(nameLink.attr('href') ?? '')?.[1];
     const full = card.find('p[node-type="feed_list_content_full"]').first();
-    const text = postText((full.length > 0 ? full : card.find('p.txt').first()).html() ?? '');
+    const short = card.find('p.txt').first();
+    // A cut card without its full paragraph ends in an 展开 (unfold) link: keep the cut, flag it.
+    const truncated = full.length === 0 && short.find('a[action-type="fl_unfold"]').length > 0;
+    if (truncated) short.find('a[action-type="fl_unfold"]').remove();
+    const text = postText((full.length > 0 ? full : short).html() ?? '') + (truncated ? '…' : '');
     // The time/source line is `div.from` in current markup and `p.from` in older pages.
     const timeLink = card.find('div.from > a, p.from > a').first();
     const publishedAt = parseChineseDate(clean(timeLink.text()), opts.clock);
@@ -72,6 +76,7 @@ export function parseWeiboSearchHtml(html: string, opts: { source: string; query
       nativeId: mid,
       ...(permalink ? { url: new URL(permalink, 'https://weibo.com').toString().replace(/\?.*$/, '') } : {}),
       text,
+      ...(truncated ? { truncated: true } : {}),
       author: {
         key: uid ?? `name:${name}`,
         name,

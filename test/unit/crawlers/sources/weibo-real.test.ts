@@ -120,8 +120,11 @@ describe('weibo: real-format behaviours', () => {
     assert.equal(page.malformed, 0);
     assert.deepEqual(
       page.posts.map((p) => p.nativeId),
-      ['5234700000000201', '5234700000000202', '5234700000000203'],
+      ['5234700000000201', '5234700000000202', '5234700000000203', '5234700000000204'],
     );
+    assert.equal(page.posts[3]?.text, '示例银行信用卡分期手续费的坑，我整理了三个月账单发现…');
+    assert.equal(page.posts[3]?.truncated, true, 'a cut card without its full paragraph');
+    assert.equal(page.posts[0]?.truncated, undefined);
     const [xiaochen, daily, selfMedia] = page.posts;
     assert.equal(xiaochen?.text, '示例银行APP又崩了[哭]还款日当天登不上\n打客服电话一直占线\n逾期算谁的？[doge]');
     assert.equal(xiaochen?.publishedAt, sh('2025-11-21T20:15:00'));
