@@ -3,7 +3,7 @@ import type { Institution } from '../../config/sections/watchlist.js';
 import type { RawPost } from '../../lib/domain.js';
 import { BlockedError, RetryLaterError } from '../../lib/errors.js';
 import type { CaptureResult, PageResult, SourceAdapter, SourceContext } from '../types.js';
-import { applyCursor, asArray, asRecord, baseOf, num, str } from './common.js';
+import { asArray, asRecord, baseOf, num, str } from './common.js';
 import { checkEnvelope, type DouyinPostOptions, douyinObjects, parseAweme, parseDouyinComment, searchAwemes } from './douyin-parse.js';
 
 export type DouyinConfig = Extract<SourceConfig, { kind: 'douyin' }>;
@@ -77,8 +77,9 @@ export class DouyinAdapter implements SourceAdapter {
       bad += read.malformed;
       this.seenCounts.set(video.nativeId, video.metrics?.comments ?? 0);
     }
-    const newVideos = applyCursor(videos, ctx.cursor).posts;
-    return { posts: [...newVideos, ...posts], malformed: bad };
+    // 综合 results are not in time order and an old video can resurface when it goes viral: no cursor
+    // cut here; the store drops the videos it already has.
+    return { posts: [...videos, ...posts], malformed: bad };
   }
 
   private readSearch(page: CaptureResult, opts: DouyinPostOptions): { videos: RawPost[]; malformed: number } {

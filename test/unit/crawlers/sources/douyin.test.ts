@@ -145,11 +145,19 @@ describe('douyin adapter in headless Chromium', function () {
       ['0', '20'],
     );
 
-    // Next run: comment counts unchanged → no comment page is opened again; new videos only past the cursor.
+    // Next run: comment counts unchanged → no comment page is opened again; the videos come back (the
+    // store keeps them once) and a video with new comments has them read.
     server.requests.length = 0;
+    server.add([comment(5, 1)]);
     const again = await adapter.fetchPage('示例银行', undefined, testContext(undefined, { browser: pool, cursor: { lastPublishedAt: NOW } }));
-    assert.deepEqual(again.posts, []);
-    assert.ok(!server.requests.some((r) => r.path === '/aweme/v1/web/comment/list/'));
+    assert.deepEqual(
+      again.posts
+        .filter((p) => p.nativeId.startsWith('c'))
+        .map((p) => p.nativeId)
+        .sort(),
+      [`c${comment(5, 0).id}`, `c${comment(5, 1).id}`],
+    );
+    assert.deepEqual([...new Set(server.requests.filter((r) => r.path === '/aweme/v1/web/comment/list/').map((r) => r.query.aweme_id))], [video(5).id]);
   });
 
   it('counts a malformed video and keeps the rest', async () => {
