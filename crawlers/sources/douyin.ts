@@ -16,12 +16,13 @@ const BLOCK_SELECTOR = '#captcha_container, #captcha-verify-image, #login-panel-
 const CAPTCHA_MARKS = /验证码中间页|captcha_container|captcha-verify-image|secsdk_captcha|操作过慢/;
 const LOGIN_MARKS = /id=["']login-panel-new["']/;
 
-/** `has_more` of the last object in a captured body (search or comments). */
-function hasMore(body: string): boolean {
+/**
+ * Whether a captured body says another page exists: some object (a stream body has several, not all
+ * with data) has `has_more: 1` and items. `has_more: 1` with an empty list is a dead end, not a page.
+ */
+export function hasMore(body: string): boolean {
   try {
-    const objs = douyinObjects(body);
-    const last = objs.at(-1);
-    return num(last?.has_more) === 1 && (asArray(last?.data)?.length ?? asArray(last?.comments)?.length ?? 0) > 0;
+    return douyinObjects(body).some((o) => num(o.has_more) === 1 && (asArray(o.data)?.length ?? asArray(o.comments)?.length ?? 0) > 0);
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { BrowserPool, findChrome } from '../../../../crawlers/core/browser.js';
-import { DouyinAdapter, type DouyinConfig, parseCookieHeader } from '../../../../crawlers/sources/douyin.js';
+import { DouyinAdapter, type DouyinConfig, hasMore, parseCookieHeader } from '../../../../crawlers/sources/douyin.js';
 import { checkEnvelope, douyinObjects, parseAweme, searchAwemes } from '../../../../crawlers/sources/douyin-parse.js';
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
 import { silentLogger } from '../../../../lib/logger.js';
@@ -61,6 +61,14 @@ describe('douyin: page JSON parsing', () => {
     assert.throws(() => checkEnvelope({ status_code: 2483, status_msg: '参数错误' }), NonRetryableError);
     assert.throws(() => douyinObjects('<html>oops</html>'), NonRetryableError);
     assert.doesNotThrow(() => checkEnvelope({ status_code: 0, data: [{ type: 1 }], has_more: 1 }));
+  });
+
+  it('pages on has_more only while pages carry items (page 2 with data:[] and has_more:1 stops), also in stream bodies', () => {
+    assert.equal(hasMore(platformFixture('douyin-search.json')), true);
+    assert.equal(hasMore(platformFixture('douyin-search-stream.txt')), true);
+    assert.equal(hasMore('{"status_code":0,"data":[],"has_more":1,"cursor":20}'), false);
+    assert.equal(hasMore('{"status_code":0,"comments":null,"has_more":0,"cursor":0}'), false);
+    assert.equal(hasMore('blocked'), false);
   });
 
   it('turns the operator cookie header into browser cookies for the site', () => {
