@@ -1,7 +1,7 @@
 import type { SourceConfig } from '../../config/sections/crawl.js';
 import type { Institution } from '../../config/sections/watchlist.js';
 import type { RawPost } from '../../lib/domain.js';
-import { BlockedError, NonRetryableError } from '../../lib/errors.js';
+import { BlockedError, NonRetryableError, RetryLaterError } from '../../lib/errors.js';
 import { stripHtml } from '../core/text.js';
 import type { PageResult, SourceAdapter, SourceContext } from '../types.js';
 import { applyCursor, asArray, asRecord, baseOf, type CookieCapableFetcher, harvestInto, type Json, num, str } from './common.js';
@@ -144,6 +144,7 @@ export class WeiboAdapter implements SourceAdapter {
       this.pending.delete(post.nativeId);
       return true;
     } catch (err) {
+      if (!(err instanceof BlockedError || err instanceof RetryLaterError || err instanceof NonRetryableError)) throw err;
       if (err instanceof BlockedError) this.expansionBlocked = true;
       this.queueRetry(post, mblog);
       return false;
