@@ -113,6 +113,12 @@ export const mentionSchema = z.object({
   publishedAt: z.string(),
   fetchedAt: z.string(),
   metrics: z.object({ reposts: z.number().optional(), comments: z.number().optional(), likes: z.number().optional() }).optional(),
+  /** True when the platform cut the text (Weibo "…全文") and it could not be expanded yet: `text` is only the beginning. */
+  truncated: z.boolean().optional(),
+  /** `day` when only the publication date is known (publishedAt is that day's start, Asia/Shanghai). */
+  datePrecision: z.enum(['day']).optional(),
+  /** App-store star rating, 1–5. */
+  rating: z.number().int().min(1).max(5).optional(),
   complaint: z
     .object({
       target: z.string().optional(),

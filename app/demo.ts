@@ -8,7 +8,7 @@ import { deepMerge, loadConfig, projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Case } from '../lib/domain.js';
 import { createLogger } from '../lib/logger.js';
-import { buildCardFeeScenario } from '../test/fixtures/scenario/card-fee.js';
+import { buildCardFeeScenario, DEMO_BANK_APP_ID, DEMO_BANK_WEIBO_UID } from '../test/fixtures/scenario/card-fee.js';
 import { type FixtureServers, startFixtureServers } from '../test/fixtures/servers/index.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
@@ -67,6 +67,11 @@ async function startWebhookReceiver(): Promise<{ url: string; received: Demo['we
   return { url: `http://127.0.0.1:${port}/hooks/radar`, received, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** 示例银行's official Weibo account and app as the demo's fixture servers know them (not real accounts). */
+function withDemoAccounts(watchlist: Config['watchlist']): Config['watchlist'] {
+  return watchlist.map((inst) => (inst.id === 'example_bank' ? { ...inst, weiboUids: [DEMO_BANK_WEIBO_UID], appStoreIds: [DEMO_BANK_APP_ID] } : inst));
+}
+
 /** Points the demo sources at the fixture servers. */
 function demoOverrides(servers: FixtureServers, webhookUrl: string, dataDir: string): Record<string, unknown> {
   return {
@@ -77,6 +82,9 @@ function demoOverrides(servers: FixtureServers, webhookUrl: string, dataDir: str
         heimao: { kind: 'heimao', baseUrl: servers.urls.heimao },
         jutousu: { kind: 'jutousu', baseUrl: servers.urls.jutousu },
         'news-rss': { kind: 'rss', feeds: [{ name: '示例财经日报', url: servers.urls.rss }] },
+        'weibo-comments': { kind: 'weibo-comments', baseUrl: servers.urls.weibo },
+        appstore: { kind: 'appstore', baseUrl: servers.urls.appstore },
+        douyin: { kind: 'douyin', baseUrl: servers.urls.douyin },
       },
     },
     escalation: { channels: { webhook: { url: webhookUrl, secret: 'demo-webhook-secret' } } },
@@ -89,7 +97,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<Demo> {
   const webhook = await startWebhookReceiver();
   const dataDir = process.env.RADAR_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'radar-demo-'));
   const overrides = deepMerge(demoOverrides(servers, webhook.url, dataDir), options.overrides ?? {});
-  const config: Config = loadConfig({ files: [projectPath('config/demo.yaml'), ...(options.files ?? [])], overrides });
+  const loaded: Config = loadConfig({ files: [projectPath('config/demo.yaml'), ...(options.files ?? [])], overrides });
+  const config: Config = { ...loaded, watchlist: withDemoAccounts(loaded.watchlist) };
   const log = createLogger({ level: config.log.level, format: config.log.format, silent: options.silent ?? false });
   const apiKey = process.env.RADAR_API_KEY ?? `demo_${randomBytes(12).toString('hex')}`;
   const runtime = await createRuntime(config, { log, apiKey });

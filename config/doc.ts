@@ -17,8 +17,9 @@ interface JsonSchema {
 }
 
 const SECTION_NOTES: Record<string, string> = {
-  watchlist: 'institutions with aliases and exclusions (config/watchlist.yaml)',
-  'crawl.sources': 'source id → source config (kind: weibo, heimao, jutousu, rss, sina-roll, cls, eastmoney; see config/default.yaml)',
+  watchlist: 'institutions with aliases, exclusions, official `weiboUids` and `appStoreIds` (config/watchlist.yaml)',
+  'crawl.sources':
+    'source id → source config (kind: weibo, weibo-comments, douyin, appstore, heimao, jutousu, rss, sina-roll, cls, eastmoney; see config/default.yaml)',
   'escalation.roster': 'role → people {name, email, phone, manager}',
   'escalation.routes': 'role → channels (webhook, dingtalk, wecom, feishu, email, sms)',
   'escalation.channels':

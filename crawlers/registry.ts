@@ -40,10 +40,16 @@ export interface Crawlers {
   close(): Promise<void>;
 }
 
-/** Keyword queries of a source: configured ones, else the watchlist names and first aliases (feeds: `*`). */
+/**
+ * Queries of a source: configured ones, else derived from the watchlist: the watched institutions'
+ * official Weibo uids (weibo-comments), their App Store app ids (appstore), `*` for feeds, and the
+ * names and first aliases for keyword searches.
+ */
 export function queriesForSource(source: SourceConfig, watchlist: Institution[]): string[] {
   if (source.queries.length > 0) return [...new Set(source.queries)];
   if (FEED_KINDS.has(source.kind)) return ['*'];
+  if (source.kind === 'weibo-comments') return [...new Set(watchlist.flatMap((i) => i.weiboUids ?? []))];
+  if (source.kind === 'appstore') return [...new Set(watchlist.flatMap((i) => i.appStoreIds ?? []))];
   const queries: string[] = [];
   for (const inst of watchlist) {
     queries.push(inst.name);
@@ -64,9 +70,10 @@ export function createCrawlers(config: Config, deps: CrawlersDeps): Crawlers {
   for (const [id, source] of Object.entries(config.crawl.sources)) {
     if (!source.enabled) continue;
     sourceConfigs[id] = source;
-    adapters.set(id, createAdapter(id, source, config.watchlist));
-    queries.set(id, queriesForSource(source, config.watchlist));
     const cookie = source.cookie ?? (source.cookieEnv ? env[source.cookieEnv] : undefined);
+    // Browser sources (douyin) hand the operator's cookies to the page themselves.
+    adapters.set(id, createAdapter(id, cookie ? { ...source, cookie } : source, config.watchlist));
+    queries.set(id, queriesForSource(source, config.watchlist));
     fetchers.set(
       id,
       createFetcher({
@@ -74,7 +81,7 @@ export function createCrawlers(config: Config, deps: CrawlersDeps): Crawlers {
         requestsPerMinute: source.requestsPerMinute,
         jitter: source.jitter,
         timeoutMs: source.timeoutMs,
-        userAgent: source.kind === 'weibo' ? config.crawl.mobileUserAgent : config.crawl.userAgent,
+        userAgent: source.kind === 'weibo' || source.kind === 'weibo-comments' ? config.crawl.mobileUserAgent : config.crawl.userAgent,
         cookie: cookie || undefined,
         proxy: source.proxy,
         clock: deps.clock,

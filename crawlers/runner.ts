@@ -273,7 +273,7 @@ export function createCrawlRunner(deps: CrawlRunnerDeps): CrawlRunner {
 
   /** On a block, a source with a browser may get fresh visitor cookies once per run. */
   async function refreshCookies(sourceId: string, config: SourceConfig, fetcher: ReturnType<CrawlRunnerDeps['fetcherFor']>): Promise<boolean> {
-    if (!deps.browser || !fetcher.setCookies || config.kind !== 'weibo') return false;
+    if (!deps.browser || !fetcher.setCookies || (config.kind !== 'weibo' && config.kind !== 'weibo-comments')) return false;
     try {
       const cookies = await deps.browser.harvestCookies(config.baseUrl);
       if (cookies.length === 0) return false;

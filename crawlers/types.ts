@@ -37,6 +37,31 @@ export interface BrowserFetcher {
   ): Promise<string>;
   /** Visits url and returns the cookies the page set (Weibo visitor cookies). */
   harvestCookies(url: string): Promise<Array<{ name: string; value: string; domain: string }>>;
+  /**
+   * Opens url and captures the bodies of the page's own API responses whose URL contains one of
+   * `match` (the page signs its requests; we read what it received). Scrolls up to `scrolls` times
+   * while `more(lastBody)` says another page exists, waiting for the next matching response each time.
+   */
+  capture?(url: string, options: CaptureOptions): Promise<CaptureResult>;
+}
+
+export interface CaptureOptions {
+  match: string[];
+  scrolls?: number;
+  more?: (body: string) => boolean;
+  cookies?: Array<{ name: string; value: string; domain: string }>;
+  /** Upper bound for the first matching response to arrive (default: the pool's scroll wait × 4). */
+  firstResponseMs?: number;
+  /** A selector that marks a verification/login page: when it appears, waiting for responses ends. */
+  blockSelector?: string;
+}
+
+export interface CaptureResult {
+  /** URL after redirects (a captcha/login redirect shows here). */
+  finalUrl: string;
+  title: string;
+  html: string;
+  responses: Array<{ url: string; status: number; body: string }>;
 }
 
 export interface PageResult {

@@ -39,6 +39,15 @@ export interface RawPost {
   /** The keyword query that found the post, if any. */
   query?: string;
   metrics?: { reposts?: number; comments?: number; likes?: number };
+  /**
+   * Weibo long text that could not be expanded: `text` is the visible beginning only (the platform's
+   * "…全文" cut). The crawler retries expansion on later runs.
+   */
+  truncated?: boolean;
+  /** `day` when the platform gave only a date and the time could not be derived (publishedAt is that day's start). */
+  datePrecision?: 'day';
+  /** App-store star rating, 1–5 (a 1–2-star review is a complaint by construction). */
+  rating?: number;
   /** Complaint-platform fields (黑猫投诉 / 聚投诉). */
   complaint?: {
     target?: string;

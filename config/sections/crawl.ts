@@ -56,6 +56,41 @@ export const sourceSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('cls'), ...commonSource, baseUrl: z.string().url().default('https://www.cls.cn') }).strict(),
   z.object({ kind: z.literal('eastmoney'), ...commonSource, baseUrl: z.string().url().default('https://search-api-web.eastmoney.com') }).strict(),
+  z
+    .object({
+      kind: z.literal('douyin'),
+      ...commonSource,
+      /** Web host the browser opens (search and video pages); the page signs its own API calls. */
+      baseUrl: z.string().url().default('https://www.douyin.com'),
+      /** Scrolls of the search result list per keyword (each loads about 10 more videos). */
+      searchScrolls: z.number().int().min(0).max(20).default(2),
+      /** Videos per keyword whose comments are read (most commented first among the new ones). */
+      commentVideos: z.number().int().min(0).max(50).default(5),
+      /** Scrolls of a video's comment list (each loads about 20 more comments). */
+      commentScrolls: z.number().int().min(0).max(20).default(2),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('weibo-comments'),
+      ...commonSource,
+      baseUrl: z.string().url().default('https://m.weibo.cn'),
+      /** Newest posts per official account whose comments are read (a pinned post is read in addition). */
+      recentPosts: z.number().int().min(1).max(50).default(5),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('appstore'),
+      ...commonSource,
+      baseUrl: z.string().url().default('https://itunes.apple.com'),
+      /** Storefront (cn = 中国大陆). */
+      country: z
+        .string()
+        .regex(/^[a-z]{2}$/)
+        .default('cn'),
+    })
+    .strict(),
 ]);
 
 export const crawlSchema = z

@@ -13,6 +13,10 @@ export const institutionSchema = z
     /** The bank running this service. Exactly one institution should be marked. */
     ourBank: z.boolean().default(false),
     category: z.enum(['state', 'joint_stock', 'city', 'rural', 'foreign', 'other']).default('other'),
+    /** Official Weibo account uids whose posts' comments are watched (source kind weibo-comments). Fill in verified uids only. */
+    weiboUids: z.array(z.string().regex(/^\d{5,12}$/, 'numeric Weibo uid')).optional(),
+    /** App Store app ids of the institution's apps (source kind appstore); check with itunes.apple.com/lookup?id=…&country=cn. */
+    appStoreIds: z.array(z.string().regex(/^\d{6,12}$/, 'numeric App Store id')).optional(),
   })
   .strict();
 

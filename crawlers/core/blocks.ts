@@ -52,6 +52,8 @@ function looksLikeHtml(text: string): boolean {
 export function detectBlock(probe: BlockProbe): string | undefined {
   if (probe.status === 432) return 'HTTP 432 (weibo risk control)';
   if (probe.status === 456) return 'HTTP 456 (rate limit block)';
+  // m.weibo.cn comments answer 418 when they block (reference/sources-social.md §2.3).
+  if (probe.status === 418) return 'HTTP 418 (risk control)';
   const wall = probe.redirects.find((u) => isWallRedirect(u, probe.requestUrl));
   if (wall) return `redirected to login/captcha ${wall}`;
   const contentStatus = (probe.status >= 200 && probe.status < 300) || probe.status === 403 || probe.status === 401;

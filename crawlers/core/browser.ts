@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type HTTPResponse, type Page } from 'puppeteer-core';
 import { errorMessage, RetryLaterError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import type { BrowserFetcher } from '../types.js';
+import type { BrowserFetcher, CaptureOptions, CaptureResult } from '../types.js';
 
 export type BrowserCookie = { name: string; value: string; domain: string };
 
@@ -63,6 +63,11 @@ export class BrowserPool implements BrowserFetcher {
     this.timeoutMs = options.timeoutMs ?? 45_000;
   }
 
+  /** Calls waiting for a free page slot. */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
   /** The running browser's process id (undefined before launch or after a crash). */
   get pid(): number | undefined {
     return this.browser?.process()?.pid;
@@ -84,6 +89,66 @@ export class BrowserPool implements BrowserFetcher {
         if (!grew) break;
       }
       return page.content();
+    });
+  }
+
+  async capture(url: string, options: CaptureOptions): Promise<CaptureResult> {
+    return this.withPage(`capture ${url}`, async (page, browser) => {
+      if (options.cookies?.length) await browser.setCookie(...options.cookies.map((c) => ({ ...c, path: '/' })));
+      const responses: CaptureResult['responses'] = [];
+      const reads: Array<Promise<void>> = [];
+      let arrived: (() => void) | undefined;
+      const onResponse = (res: HTTPResponse) => {
+        if (!options.match.some((m) => res.url().includes(m))) return;
+        reads.push(
+          res
+            .text()
+            .catch(() => '')
+            .then((body) => {
+              responses.push({ url: res.url(), status: res.status(), body });
+              arrived?.();
+            }),
+        );
+      };
+      // A response counts once its body is read; waits are bounded, never fixed sleeps.
+      const waitForCount = (n: number, ms: number) =>
+        new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(responses.length >= n), ms);
+          const check = () => {
+            if (responses.length < n) return;
+            clearTimeout(timer);
+            arrived = undefined;
+            resolve(true);
+          };
+          arrived = check;
+          check();
+        });
+      page.on('response', onResponse);
+      try {
+        const scrollWait = this.options.scrollWaitMs ?? 1500;
+        await page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.timeoutMs });
+        const firstWait = options.firstResponseMs ?? scrollWait * 4;
+        const blockShown = options.blockSelector
+          ? page.waitForSelector(options.blockSelector, { timeout: firstWait }).then(
+              () => true,
+              () => false,
+            )
+          : new Promise<boolean>(() => undefined);
+        if (await Promise.race([waitForCount(1, firstWait).then(() => false), blockShown])) {
+          return { finalUrl: page.url(), title: await page.title(), html: await page.content(), responses: [...responses] };
+        }
+        for (let i = 0; i < (options.scrolls ?? 0); i++) {
+          const last = responses.at(-1);
+          if (!last || (options.more && !options.more(last.body))) break;
+          const before = responses.length;
+          await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+          if (!(await waitForCount(before + 1, scrollWait))) break;
+        }
+        await Promise.all(reads);
+        return { finalUrl: page.url(), title: await page.title(), html: await page.content(), responses: [...responses] };
+      } finally {
+        page.off('response', onResponse);
+      }
     });
   }
 

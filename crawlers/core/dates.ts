@@ -153,3 +153,21 @@ function parseRfcOrIso(text: string): Date | undefined {
   const ms = Date.parse(fixed);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
+
+/** A date without a time of day, as Weibo prints older posts and comments: `06-14`, `2025-06-14`, `6月14日`, `2025年6月14日`. */
+const DATE_ONLY = /^(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/;
+
+export function isDateOnly(input: string | undefined | null): boolean {
+  if (!input) return false;
+  return DATE_ONLY.test(
+    input
+      .normalize('NFKC')
+      .replace(/[\u00a0\u3000]/g, ' ')
+      .trim(),
+  );
+}
+
+/** The Shanghai calendar day of an instant as `YYYY-MM-DD`. */
+export function shanghaiDay(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -55,7 +55,8 @@ export function stripHtml(html: string | undefined | null): string {
   const text = html
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<img\b[^>]*?\balt\s*=\s*(["'])(\[[^"'\]]{1,12}\])\1[^>]*>/gi, '$2')
+    // Emoticon alt quoted (`alt="[怒]"`) or unquoted (`alt=[doge]`), both seen in real Weibo HTML.
+    .replace(/<img\b[^>]*?\balt\s*=\s*(?:(["'])(\[[^"'\]]{1,12}\])\1|(\[[^\s"'>\]]{1,12}\]))[^>]*>/gi, (_m, _q, quoted, bare) => quoted ?? bare)
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|h[1-6]|tr|blockquote|section|article)\s*>/gi, '\n')
     .replace(/<[^>]*>/g, '');

@@ -23,6 +23,19 @@ export function clsSign(params: Record<string, string>): string {
   return createHash('md5').update(sha1, 'utf8').digest('hex');
 }
 
+/** Paid-column (VIP 专栏) names that head teaser rows, e.g. 【金牌纪要库】. */
+const PAID_COLUMN = /^【(金牌纪要库|风口研报|电报解读|研选|公司调研|题材挖掘|午间解读|盘中宝|科创板日报VIP)/;
+
+/**
+ * A paid-column teaser, not a telegraph: real telegraphs carry `type: -1`; teasers another type and a
+ * column name as the title. Rows without `type` (older payloads) count as telegraphs unless titled like a column.
+ */
+export function isPaidTeaser(item: Json): boolean {
+  const type = num(item.type);
+  if (type !== undefined && type !== -1) return true;
+  return PAID_COLUMN.test(str(item.title) ?? '');
+}
+
 /** One `roll_data[]` item → RawPost; ads (is_ad=1) are the caller's to drop. Empty title → brief, then content. */
 export function parseClsItem(item: Json, opts: { source: string; query: string; baseUrl: string }): RawPost | undefined {
   const id = str(item.id);
@@ -84,7 +97,7 @@ export class ClsAdapter implements SourceAdapter {
       const item = asRecord(raw);
       const ctime = num(item?.ctime);
       if (ctime !== undefined) oldest = oldest === undefined ? ctime : Math.min(oldest, ctime);
-      if (item && num(item.is_ad) === 1) continue;
+      if (item && (num(item.is_ad) === 1 || isPaidTeaser(item))) continue;
       const post = item ? parseClsItem(item, { source: this.id, query, baseUrl: this.config.baseUrl }) : undefined;
       if (!post) malformed += 1;
       else if (mentions(`${post.title ?? ''} ${post.text}`, query)) posts.push(post);

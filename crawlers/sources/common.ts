@@ -26,8 +26,51 @@ export function num(value: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Words in a Weibo `verified_reason` or an account name that mark a journalist or a news outlet. */
-export const MEDIA_REASON = /记者|日报|晚报|早报|新闻|媒体|电视台|广播|杂志|报社|财经网|通讯社/;
+/** Words in an organisation's verification text or name that mark a news outlet (not 媒体 alone: 自媒体 is a blogger). */
+export const OUTLET_WORDS = /日报|晚报|早报|商报|时报|周刊|新闻|电视台|广播电台|杂志|报社|通讯社|财经网|财新|第一财经|证券报|经济报道|报业|融媒体中心/;
+
+/** Self-media, bloggers and KOLs: never media coverage, whatever else their verification says. */
+export const SELF_MEDIA_WORDS = /自媒体|博主|达人|UP主|up主|作者|撰稿人|KOL|创作者|主播/;
+
+/** Well-known outlets whose accounts count as media coverage even when their verification text is terse. */
+export const KNOWN_OUTLETS = [
+  '新华社',
+  '人民日报',
+  '央视新闻',
+  '央视财经',
+  '中国新闻网',
+  '中新网',
+  '澎湃新闻',
+  '界面新闻',
+  '财新网',
+  '第一财经',
+  '21世纪经济报道',
+  '经济观察报',
+  '每日经济新闻',
+  '证券时报',
+  '中国证券报',
+  '上海证券报',
+  '新京报',
+  '南方都市报',
+  '财联社',
+  '中国经营报',
+  '华夏时报',
+  '北京商报',
+  '新浪财经',
+  '凤凰网财经',
+];
+
+/**
+ * Media coverage per DESIGN.md "who counts": an organisation account of a news outlet, not a
+ * self-media blogger. `organisation` is the platform's own "this is an organisation/media account"
+ * signal (Weibo verified_type 3/5, Douyin enterprise verification).
+ */
+export function isNewsOutlet(organisation: boolean, name: string, reason: string | undefined): boolean {
+  if (!organisation) return false;
+  const text = `${name} ${reason ?? ''}`;
+  if (SELF_MEDIA_WORDS.test(text)) return false;
+  return OUTLET_WORDS.test(text) || KNOWN_OUTLETS.some((o) => name.startsWith(o));
+}
 
 /** True when `name` is one of the watched institutions' own names or aliases (their accounts are not media). */
 export function isInstitutionAccount(name: string, watchlist: Institution[]): boolean {

@@ -1,87 +1,23 @@
 import type { SourceConfig } from '../../config/sections/crawl.js';
 import type { Institution } from '../../config/sections/watchlist.js';
-import type { Clock } from '../../lib/clock.js';
-import type { Author, RawPost } from '../../lib/domain.js';
-import { BlockedError, NonRetryableError } from '../../lib/errors.js';
-import { parseChineseDate } from '../core/dates.js';
-import { parseCount, stripHtml } from '../core/text.js';
+import type { RawPost } from '../../lib/domain.js';
+import { BlockedError, NonRetryableError, RetryLaterError } from '../../lib/errors.js';
+import { stripHtml } from '../core/text.js';
 import type { PageResult, SourceAdapter, SourceContext } from '../types.js';
-import {
-  applyCursor,
-  asArray,
-  asRecord,
-  baseOf,
-  type CookieCapableFetcher,
-  harvestInto,
-  isInstitutionAccount,
-  type Json,
-  MEDIA_REASON,
-  num,
-  str,
-} from './common.js';
+import { applyCursor, asArray, asRecord, baseOf, type CookieCapableFetcher, harvestInto, type Json, num, str } from './common.js';
 import { parseWeiboSearchHtml } from './weibo-html.js';
+import { parseMblog, weiboText, withRetweet } from './weibo-parse.js';
+
+export { isWeiboMedia, parseMblog, parseWeiboUser, weiboIdTime, weiboPublishedAt } from './weibo-parse.js';
 
 export type WeiboConfig = Extract<SourceConfig, { kind: 'weibo' }>;
 
 /** Search type 61 = 实时 (chronological), the right order for incremental monitoring. */
 const SEARCH_TYPE = 61;
 const HTML_PAGE = /^html:(\d+)$/;
-
-/** Media per reference/sources.md §1.5: verified_type 3 (媒体) or 5 (网站), or a personal V whose reason names a newsroom. */
-export function isWeiboMedia(verifiedType: number | undefined, verifiedReason: string | undefined): boolean {
-  if (verifiedType === 3 || verifiedType === 5) return true;
-  return verifiedType === 0 && MEDIA_REASON.test(verifiedReason ?? '');
-}
-
-export function parseWeiboUser(user: Json, watchlist: Institution[] = []): Author | undefined {
-  const key = str(user.idstr) ?? str(user.id);
-  const name = str(user.screen_name);
-  if (!key || !name) return undefined;
-  const verifiedType = num(user.verified_type);
-  const verifiedReason = str(user.verified_reason);
-  const followers = user.followers_count ?? user.followers_count_str;
-  return {
-    key,
-    name,
-    ...(verifiedType !== undefined ? { verifiedType } : {}),
-    ...(verifiedReason ? { verifiedReason } : {}),
-    ...(followers !== undefined ? { followers: parseCount(followers as string | number) } : {}),
-    isMedia: isWeiboMedia(verifiedType, verifiedReason) && !isInstitutionAccount(name, watchlist),
-  };
-}
-
-/** m.weibo.cn mblog → RawPost; undefined when a required field is missing or unparseable. */
-export function parseMblog(
-  mblog: Json,
-  opts: { source: string; query: string; clock: Clock; baseUrl: string; watchlist?: Institution[] },
-): RawPost | undefined {
-  const id = str(mblog.idstr) ?? str(mblog.mid) ?? str(mblog.id);
-  const user = asRecord(mblog.user);
-  const author = user ? parseWeiboUser(user, opts.watchlist) : undefined;
-  const publishedAt = parseChineseDate(str(mblog.created_at), opts.clock);
-  if (!id || !author || !publishedAt) return undefined;
-  let text = stripHtml(str(mblog.text) ?? '').replace(/\s*(\.\.\.|…)?全文$/, '');
-  const retweet = asRecord(mblog.retweeted_status);
-  if (retweet) {
-    const rtUser = str(asRecord(retweet.user)?.screen_name);
-    text = `${text}\n//@${rtUser ?? '原微博'}: ${stripHtml(str(retweet.text) ?? '')}`;
-  }
-  return {
-    source: opts.source,
-    sourceType: 'social',
-    nativeId: id,
-    url: `${baseOf(opts.baseUrl)}/detail/${id}`,
-    text,
-    author,
-    publishedAt: publishedAt.toISOString(),
-    query: opts.query,
-    metrics: {
-      reposts: parseCount(mblog.reposts_count as string | number | undefined),
-      comments: parseCount(mblog.comments_count as string | number | undefined),
-      likes: parseCount(mblog.attitudes_count as string | number | undefined),
-    },
-  };
-}
+/** A post whose expansion failed is retried on this many later runs, then left truncated. */
+const MAX_EXPAND_ATTEMPTS = 4;
+const MAX_PENDING = 200;
 
 export interface WeiboSearchPage {
   mblogs: Json[];
@@ -125,6 +61,9 @@ export function readWeiboSearch(body: unknown): WeiboSearchPage {
 export class WeiboAdapter implements SourceAdapter {
   readonly type = 'social' as const;
   private cookieHeader: string | undefined;
+  private readonly pending = new Map<string, { post: RawPost; mblog: Json; attempts: number }>();
+  private readonly triedThisQuery = new Set<string>();
+  private expansionBlocked = false;
 
   constructor(
     readonly id: string,
@@ -151,9 +90,13 @@ export class WeiboAdapter implements SourceAdapter {
       }
     }
     const page1 = readWeiboSearch(body);
+    if (page === undefined) {
+      this.triedThisQuery.clear();
+      this.expansionBlocked = false;
+    }
     const posts: RawPost[] = [];
+    const rescued: RawPost[] = [];
     let malformed = page1.broken;
-    let expand = this.config.expandLongText;
     const seen = new Set<string>();
     for (const mblog of page1.mblogs) {
       const post = parseMblog(mblog, { source: this.id, query, clock: ctx.clock, baseUrl: this.config.baseUrl, watchlist: this.watchlist });
@@ -164,21 +107,74 @@ export class WeiboAdapter implements SourceAdapter {
       // The same post can appear twice on a page (a plain card and inside a card group).
       if (seen.has(post.nativeId)) continue;
       seen.add(post.nativeId);
-      if (expand && mblog.isLongText === true) {
-        try {
-          const full = await this.longText(post.nativeId, ctx);
-          if (full) post.text = full;
-        } catch (err) {
-          // Keep the truncated text; a block here surfaces on the next search request.
-          if (err instanceof BlockedError) expand = false;
-          else if (!(err instanceof NonRetryableError)) throw err;
-        }
-      }
+      const wasPending = this.pending.has(post.nativeId);
+      if (post.truncated && (await this.expand(post, mblog, ctx)) && wasPending) rescued.push(post);
       posts.push(post);
     }
     const cut = applyCursor(posts, ctx.cursor);
     const next = page1.nextPage !== undefined && page1.nextPage > pageNo && !cut.reached ? page1.nextPage : undefined;
-    return { posts: cut.posts, malformed, ...(next !== undefined ? { nextPage: next } : {}) };
+    // Posts stored cut short on earlier runs come back expanded even when the cursor has passed them.
+    const extra = rescued.filter((p) => !cut.posts.includes(p));
+    if (next === undefined) extra.push(...(await this.retryPending(ctx)));
+    return { posts: [...cut.posts, ...extra], malformed, ...(next !== undefined ? { nextPage: next } : {}) };
+  }
+
+  /**
+   * Expands a truncated post (its own text and/or its repost original) through /statuses/extend. A
+   * failed call (5xx after retries, malformed answer) leaves the post `truncated` and queues it for a
+   * later run; it never fails the page. A block stops expansion for this run.
+   */
+  private async expand(post: RawPost, mblog: Json, ctx: SourceContext): Promise<boolean> {
+    this.triedThisQuery.add(post.nativeId);
+    if (!this.config.expandLongText || this.expansionBlocked) return false;
+    const retweet = asRecord(mblog.retweeted_status);
+    try {
+      const own = weiboText(str(mblog.text));
+      const ownText = mblog.isLongText === true || own.cut ? await this.longText(post.nativeId, ctx) : own.text;
+      let text = ownText;
+      if (retweet) {
+        const original = weiboText(str(retweet.text));
+        const rtId = str(retweet.idstr) ?? str(retweet.mid) ?? str(retweet.id);
+        const rtText = (retweet.isLongText === true || original.cut) && rtId ? await this.longText(rtId, ctx) : original.text;
+        text = ownText === undefined || rtText === undefined ? undefined : withRetweet(ownText, str(asRecord(retweet.user)?.screen_name), rtText);
+      }
+      if (text === undefined) throw new NonRetryableError('weibo: extend answered without longTextContent');
+      post.text = text;
+      delete post.truncated;
+      this.pending.delete(post.nativeId);
+      return true;
+    } catch (err) {
+      if (!(err instanceof BlockedError || err instanceof RetryLaterError || err instanceof NonRetryableError)) throw err;
+      if (err instanceof BlockedError) this.expansionBlocked = true;
+      this.queueRetry(post, mblog);
+      return false;
+    }
+  }
+
+  private queueRetry(post: RawPost, mblog: Json): void {
+    const entry = this.pending.get(post.nativeId);
+    const attempts = (entry?.attempts ?? 0) + 1;
+    if (attempts > MAX_EXPAND_ATTEMPTS) {
+      this.pending.delete(post.nativeId);
+      return;
+    }
+    if (!entry && this.pending.size >= MAX_PENDING) return;
+    this.pending.set(post.nativeId, { post: { ...post }, mblog, attempts });
+  }
+
+  private async retryPending(ctx: SourceContext): Promise<RawPost[]> {
+    const expanded: RawPost[] = [];
+    for (const [id, entry] of [...this.pending]) {
+      if (this.triedThisQuery.has(id) || this.expansionBlocked) continue;
+      const post = { ...entry.post };
+      if (await this.expand(post, entry.mblog, ctx)) expanded.push(post);
+    }
+    return expanded;
+  }
+
+  /** Ids of posts stored truncated whose expansion is still to be retried (source health, tests). */
+  get pendingExpansions(): string[] {
+    return [...this.pending.keys()];
   }
 
   private headers(referer: string): Record<string, string> {

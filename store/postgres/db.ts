@@ -52,6 +52,21 @@ export async function inTx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T
   }
 }
 
+/**
+ * inTx, retried (up to `attempts` times) when PostgreSQL aborts it as a deadlock victim or a serialization
+ * failure: for transactions that are safe to run again from the start.
+ */
+export async function inTxRetry<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await inTx(pool, fn);
+    } catch (err) {
+      const code = pgCode(err);
+      if (i >= attempts || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}
+
 /** PostgreSQL error code of a failed query (23505 unique_violation, …). */
 export function pgCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;

@@ -18,10 +18,13 @@ import {
   titleText,
 } from '../sqlite/codec.js';
 import { byPublished, isSkCursor, type JoinedRow, toView } from '../sqlite/mentions.js';
+import type { RollupKey } from '../sqlite/reports.js';
 import { type CompletionItem, type CompletionResult, type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
-import { dollar, inTx, lockKey, type Queryable } from './db.js';
+import { dollar, inTx, inTxRetry, lockKey, type Queryable } from './db.js';
 import { PgEventRepo } from './events.js';
 import type { PgRollups } from './reports.js';
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface PgMentionOptions {
   tokenize?: (text: string) => string[];
@@ -54,7 +57,12 @@ export class PgMentionRepo {
       await c.query(`SELECT pg_advisory_xact_lock(${lockKey('$1')})`, ['upsert-mentions']);
       const ids = mentions.map((m) => m.id);
       const hashes = [...new Set(mentions.map((m) => m.contentHash).filter(Boolean))];
-      const seen = new Set((await c.query('SELECT id FROM mentions WHERE id = ANY($1)', [ids])).rows.map((r: { id: string }) => r.id));
+      const stored = (await c.query("SELECT id, data::jsonb->'truncated' = 'true' AS cut FROM mentions WHERE id = ANY($1)", [ids])).rows as Array<{
+        id: string;
+        cut: boolean | null;
+      }>;
+      const seen = new Set(stored.map((r) => r.id));
+      const cut = new Set(stored.filter((r) => r.cut).map((r) => r.id));
       const owner = new Map<string, string>();
       const known = await c.query('SELECT content_hash, min(id) AS id FROM mentions WHERE content_hash = ANY($1) AND duplicate_of IS NULL GROUP BY 1', [
         hashes,
@@ -62,9 +70,21 @@ export class PgMentionRepo {
       for (const r of known.rows as Array<{ content_hash: string; id: string }>) owner.set(r.content_hash, r.id);
       const cols: unknown[][] = [[], [], [], [], [], [], []];
       for (const raw of mentions) {
-        if (seen.has(raw.id)) continue;
+        if (seen.has(raw.id)) {
+          // A post stored cut short (`truncated`) whose full text arrived: it takes the full text and goes back to the pipeline.
+          if (cut.has(raw.id) && !raw.truncated) {
+            cut.delete(raw.id);
+            await c.query('UPDATE mentions SET data = $1, content_hash = $2, processed_at = NULL WHERE id = $3', [
+              mentionData(this.masked(raw)),
+              raw.contentHash,
+              raw.id,
+            ]);
+            fresh.push(raw.id);
+          }
+          continue;
+        }
         seen.add(raw.id);
-        const m = this.options.maskText && !this.options.keepRawText ? maskMention(raw, this.options.maskText) : raw;
+        const m = this.masked(raw);
         const dupOf = m.contentHash ? owner.get(m.contentHash) : undefined;
         if (m.contentHash && !dupOf) owner.set(m.contentHash, m.id);
         const values = [m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m)];
@@ -80,6 +100,10 @@ export class PgMentionRepo {
       );
     });
     return { inserted, fresh, duplicates };
+  }
+
+  private masked(m: Mention): Mention {
+    return this.options.maskText && !this.options.keepRawText ? maskMention(m, this.options.maskText) : m;
   }
 
   async get(id: string): Promise<(Mention & { analysis?: Analysis }) | undefined> {
@@ -129,33 +153,47 @@ export class PgMentionRepo {
   }
 
   async complete(mentionId: string, analysis: Analysis, eventId: string | undefined, at: string, owner?: string): Promise<Event | undefined> {
-    return inTx(this.pool, (c) => this.completeOn(c, mentionId, analysis, eventId, at, owner));
+    return inTxRetry(this.pool, async (c) => {
+      const counts: RollupKey[] = [];
+      const event = await this.completeOn(c, mentionId, analysis, eventId, at, owner, counts);
+      await this.rollups.addAll(c, counts);
+      return event;
+    });
   }
 
-  /** One transaction for the batch; a lost lease is detected before any write for that mention. */
+  /**
+   * One transaction for the batch, in a fixed lock order (items by event, then id; rollups last, sorted),
+   * so concurrent batches do not deadlock; retried from the start if PostgreSQL still picks it as a victim.
+   * A lost lease is detected before any write for that mention.
+   */
   async completeMany(items: CompletionItem[], at: string, owner: string | undefined): Promise<CompletionResult> {
-    return inTx(this.pool, async (c) => {
+    const sorted = [...items].sort((x, y) => compareIds(x.eventId ?? '', y.eventId ?? '') || compareIds(x.id, y.id));
+    return inTxRetry(this.pool, async (c) => {
       const batch = new CompletionCollector();
-      for (const it of items) {
-        batch.record(
-          it.id,
-          await this.completeOn(c, it.id, it.analysis, it.eventId, at, owner).catch((err: unknown) =>
-            err instanceof LeaseLostError ? err : Promise.reject(err),
-          ),
+      const counts: RollupKey[] = [];
+      for (const it of sorted) {
+        const outcome = await this.completeOn(c, it.id, it.analysis, it.eventId, at, owner, counts).catch((err: unknown) =>
+          err instanceof LeaseLostError ? err : Promise.reject(err),
         );
+        batch.record(it.id, outcome);
       }
+      await this.rollups.addAll(c, counts);
       return batch.result();
     });
   }
 
-  /** About six round trips: lock + read, analysis + mark processed, rollups, then the event's link, members and stats. */
+  /**
+   * About five round trips: lock + read, analysis + mark processed, then the event's link + lock, members and
+   * stats. The rollup counts go to `counts`, written by the caller at the end of the transaction.
+   */
   private async completeOn(
     c: Queryable,
     mentionId: string,
     analysis: Analysis,
     eventId: string | undefined,
     at: string,
-    owner?: string,
+    owner: string | undefined,
+    counts: RollupKey[],
   ): Promise<Event | undefined> {
     const row = (
       await c.query(
@@ -166,6 +204,8 @@ export class PgMentionRepo {
     ).rows[0] as (JoinedRow & { done: boolean; prior_event: string | null }) | undefined;
     if (!row) throw new Error(`mention ${mentionId} not found`);
     if (row.done) {
+      // Re-opened after its full text arrived: refresh the analysis and search vector; counts stay.
+      if (row.processed_at === null) await this.refresh(c, rowToMention(row), analysis, at);
       // Already completed: never count twice.
       const id = row.prior_event ?? eventId;
       return id ? this.events.get(id, c) : undefined;
@@ -175,7 +215,7 @@ export class PgMentionRepo {
     const publishedAt = normIso(mention.publishedAt);
     const topics = analysis.topics.map((t) => t.id);
     const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
-    const text = `${analysis.tokens.join(' ')} ${this.titleText(mention.title)}`.toLowerCase();
+    const text = this.searchText(mention, analysis);
     const values = [mention.id, publishedAt, mention.source, analysis.sentiment.label, analysis.primaryInstitution ?? null];
     values.push(listColumn(analysis.institutions.map((i) => i.id)), listColumn(topics), eventId ?? null, JSON.stringify(analysis), text);
     values.push(at);
@@ -191,8 +231,23 @@ export class PgMentionRepo {
       );
       if (ins.rowCount === 1) break;
     }
-    await this.rollups.add(c, { publishedAt, institution: analysis.primaryInstitution ?? '', source: mention.source, topics, label: analysis.sentiment.label });
+    counts.push({ publishedAt, institution: analysis.primaryInstitution ?? '', source: mention.source, topics, label: analysis.sentiment.label });
     return eventId ? this.events.addMention(c, eventId, mention, analysis, publishedAt) : undefined;
+  }
+
+  private async refresh(c: Queryable, mention: Mention, analysis: Analysis, at: string): Promise<void> {
+    const text = this.searchText(mention, analysis);
+    const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
+    await c.query(
+      `WITH a AS (UPDATE analyses SET label = $2, data = $3, tsv = to_tsvector('simple', $4) WHERE mention_id = $1)
+       UPDATE mentions SET processed_at = $5, data = $6, lease_owner = NULL, lease_until = NULL WHERE id = $1`,
+      [mention.id, analysis.sentiment.label, JSON.stringify(analysis), text, at, mentionData(stored)],
+    );
+  }
+
+  /** What the tsvector holds: the jieba tokens and the (tokenized, masked) title, lower-cased. */
+  private searchText(mention: Mention, analysis: Analysis): string {
+    return `${analysis.tokens.join(' ')} ${this.titleText(mention.title)}`.toLowerCase();
   }
 
   titleText(title: string | undefined): string {

@@ -54,6 +54,10 @@ export class MentionRepo {
     this.events = new EventRepo(db);
     this.s = {
       exists: db.prepare('SELECT 1 FROM mentions WHERE id = ?').pluck(),
+      rawOf: db.prepare('SELECT data FROM mentions WHERE id = ?'),
+      reopen: db.prepare('UPDATE mentions SET data = ?, content_hash = ?, processed_at = NULL WHERE id = ?'),
+      refreshAnalysis: db.prepare('UPDATE analyses SET label = ?, data = ? WHERE mention_id = ?'),
+      deleteFts: db.prepare('DELETE FROM mention_fts WHERE rowid = ?'),
       byHash: db.prepare('SELECT id FROM mentions WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1').pluck(),
       insert: db.prepare(
         'INSERT INTO mentions (id, source, published_at, fetched_at, content_hash, duplicate_of, processed_at, data) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
@@ -103,7 +107,10 @@ export class MentionRepo {
     this.db
       .transaction(() => {
         for (const raw of mentions) {
-          if (this.s.exists.get(raw.id)) continue;
+          if (this.s.exists.get(raw.id)) {
+            if (this.replaceTruncated(raw)) fresh.push(raw.id);
+            continue;
+          }
           const m = this.masked(raw);
           const dupOf = m.contentHash ? (this.s.byHash.get(m.contentHash) as string | undefined) : undefined;
           this.s.insert.run(m.id, m.source, normIso(m.publishedAt), m.fetchedAt, m.contentHash, dupOf ?? null, mentionData(m));
@@ -118,6 +125,18 @@ export class MentionRepo {
 
   private masked(m: Mention): Mention {
     return this.options.maskText && !this.options.keepRawText ? maskMention(m, this.options.maskText) : m;
+  }
+
+  /**
+   * A post stored cut short (`truncated`) whose full text arrived later: the stored mention takes the
+   * full text and goes back to the pipeline (processed_at cleared) so its analysis is refreshed.
+   */
+  private replaceTruncated(m: Mention): boolean {
+    if (m.truncated) return false;
+    const row = this.s.rawOf.get(m.id) as { data: string } | undefined;
+    if (!row || (JSON.parse(row.data) as Mention).truncated !== true) return false;
+    this.s.reopen.run(mentionData(this.masked(m)), m.contentHash, m.id);
+    return true;
   }
 
   get(id: string): (Mention & { analysis?: Analysis }) | undefined {
@@ -180,6 +199,8 @@ export class MentionRepo {
         if (!row) throw new Error(`mention ${mentionId} not found`);
         const prior = this.s.analysisOf.get(mentionId) as { event_id: string | null } | undefined;
         if (prior) {
+          // Re-opened after its full text arrived: refresh the analysis and search index, counts stay.
+          if (row.processed_at === null) this.refresh(rowToMention(row), analysis, at);
           // Already completed: never count twice.
           const id = prior.event_id ?? eventId;
           return id ? this.events.get(id) : undefined;
@@ -216,6 +237,15 @@ export class MentionRepo {
         return eventId ? this.events.addMention(eventId, mention, analysis, publishedAt) : undefined;
       })
       .immediate();
+  }
+
+  private refresh(mention: Mention, analysis: Analysis, at: string): void {
+    const sk = this.s.skOf.get(mention.id) as number;
+    this.s.refreshAnalysis.run(analysis.sentiment.label, JSON.stringify(analysis), mention.id);
+    this.s.deleteFts.run(sk);
+    this.s.insertFts.run(sk, analysis.tokens.join(' '), this.titleText(mention.title));
+    const stored = this.options.keepRawText ? mention : { ...mention, text: analysis.displayText };
+    this.s.markProcessed.run(at, mentionData(stored), mention.id);
   }
 
   titleText(title: string | undefined): string {

@@ -153,6 +153,9 @@ describe('dashboard in Chromium against the real API', function () {
     assert.match(head, /公关部 \(pr\)/);
     const posts = await page.$$eval('.evidence .post', (els) => els.map((e) => e.textContent ?? ''));
     assert.ok(posts.some((t) => t.includes('微博') && t.includes('福田打工人小陈')));
+    // A Weibo post the crawler could not expand is visibly cut short.
+    const cut = await page.$$eval('.evidence .post .truncated-badge', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(cut, ['未展开全文']);
     assert.ok(posts.some((t) => t.includes('黑猫投诉')));
     // The markup in a post is shown as text, never run.
     assert.ok(posts.some((t) => t.includes('<img src=x onerror=')));

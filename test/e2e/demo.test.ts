@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type Demo, dashboardLink, runDemo } from '../../app/demo.js';
+import { findChrome } from '../../crawlers/core/browser.js';
 import type { Case } from '../../lib/domain.js';
 
 async function getJson<T>(url: string, key: string): Promise<T> {
@@ -95,5 +96,28 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
     assert.equal(link.searchParams.get('key'), demo.apiKey);
     assert.equal(link.hash, '#/cases/c_1');
     assert.equal(new URL(dashboardLink(demo.runtime.url!, demo.apiKey)).hash, '#/');
+  });
+
+  it('the new sources run on the schedule: the App Store review, the comment under 示例银行’s post and (with Chromium) the Douyin comment are stored', async () => {
+    const base = demo.runtime.url!;
+    type MentionItem = { id: string; rating?: number; title?: string; author: { name: string } };
+    const mention = (id: string) =>
+      waitFor(`mention ${id}`, async () => {
+        const res = await fetch(`${base}/api/v1/mentions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
+        return res.status === 200 ? ((await res.json()) as MentionItem) : undefined;
+      });
+    const review = await mention('appstore:13254876021');
+    assert.equal(review.rating, 1);
+    assert.match(review.title ?? '', /^示例银行 App评价/);
+    const comment = await mention('weibo-comments:5236011122334455');
+    assert.equal(comment.author.name, '年费退了吗');
+    if (findChrome()) {
+      const douyin = await mention('douyin:c7575322001122334455');
+      assert.equal(douyin.author.name, '杭州打工人阿杰');
+    }
+    const { items } = await getJson<{ items: Array<{ source: string; status: string }> }>(`${base}/api/v1/sources`, demo.apiKey);
+    for (const id of ['weibo-comments', 'appstore', ...(findChrome() ? ['douyin'] : [])]) {
+      assert.equal(items.find((h) => h.source === id)?.status, 'ok', `${id} health`);
+    }
   });
 });

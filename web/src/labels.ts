@@ -75,6 +75,9 @@ const SOURCE_LABEL: Record<string, string> = {
   'sina-roll': '新闻 · 新浪财经',
   cls: '新闻 · 财联社',
   eastmoney: '新闻 · 东方财富',
+  'weibo-comments': '微博 · 官方账号评论',
+  douyin: '抖音',
+  appstore: 'App Store 评价',
 };
 
 /** `rss:people-finance` and other news feeds are shown as 新闻 with the feed id. */

@@ -73,6 +73,11 @@ export interface Mention {
   text?: string;
   author: Author;
   publishedAt: string;
+  /** The platform cut the text and it is not expanded yet. */
+  truncated?: boolean;
+  datePrecision?: 'day';
+  /** App-store star rating, 1–5. */
+  rating?: number;
   sentiment?: { label: 'negative' | 'neutral' | 'positive'; score: number };
   topics?: Array<{ id: string; label: string }>;
   /** Negative phrases for highlighting (top level or inside `analysis`, whichever the API sends). */

@@ -38,6 +38,8 @@ export interface PostSeed {
   label: SentimentLabel;
   negativePhrases?: string[];
   topic?: { id: string; label: string; businessLine: string; cause: string };
+  /** Weibo long text not expanded (the dashboard marks it 未展开全文). */
+  truncated?: boolean;
 }
 
 export interface DashboardEnv {
@@ -183,6 +185,7 @@ function seedMention(p: PostSeed, now: Date): Mention {
     publishedAt,
     fetchedAt: now.toISOString(),
     contentHash: sha256Hex(`${p.source}:${p.nativeId}:${p.text}`),
+    ...(p.truncated ? { truncated: true } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ export function branchPosts(): PostSeed[] {
       nativeId: '5012345678901234567',
       text: '示例银行深圳福田支行柜员态度太差了，排队两个小时还被甩脸色，留了手机号138****1234也没人回电话😡 #示例银行#',
       author: { key: '7312345678', name: '福田打工人小陈' },
+      truncated: true,
       minutesAgo: 25,
       label: 'negative',
       negativePhrases: ['态度太差', '甩脸色'],

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { queryTerms } from '../../../api/controllers/mentions.js';
-import { escapeHtml, fallbackMask, highlightText, isOverdue } from '../../../api/dto.js';
-import type { Case } from '../../../lib/domain.js';
+import { type DtoContext, escapeHtml, fallbackMask, highlightText, isOverdue, mentionDto } from '../../../api/dto.js';
+import { mentionSchema } from '../../../api/schemas.js';
+import type { Case, Mention } from '../../../lib/domain.js';
 
 describe('api/dto', () => {
   it('highlights every term case-insensitively, longest first, escaping the rest', () => {
@@ -39,5 +40,27 @@ describe('api/dto', () => {
     assert.equal(isOverdue({ ...base, acknowledgedAt: '2025-11-22T02:10:00Z' }, new Date('2025-11-22T02:31:00Z')), false);
     assert.equal(isOverdue({ ...base, acknowledgedAt: '2025-11-22T02:10:00Z' }, new Date('2025-11-22T04:01:00Z')), true);
     assert.equal(isOverdue({ ...base, state: 'resolved' }, new Date('2025-11-23T00:00:00Z')), false);
+  });
+
+  it('a mention carries its truncated flag, day precision and star rating; absent flags stay absent', () => {
+    const ctx: DtoContext = { keepRawText: false, institutionName: (id) => id, mask: fallbackMask, now: () => new Date('2025-11-22T03:00:00Z') };
+    const base: Mention = {
+      id: 'weibo:5234600000000102',
+      source: 'weibo',
+      sourceType: 'social',
+      nativeId: '5234600000000102',
+      text: '【长文】示例银行信用卡分期手续费到底怎么算？结果发现…',
+      author: { key: '7812345002', name: '算账的老周', isMedia: false },
+      publishedAt: '2025-11-22T02:05:00.000Z',
+      fetchedAt: '2025-11-22T02:06:00.000Z',
+      contentHash: 'h',
+    };
+    const cut = mentionSchema.parse(mentionDto(ctx, { ...base, truncated: true, datePrecision: 'day' }));
+    assert.equal(cut.truncated, true);
+    assert.equal(cut.datePrecision, 'day');
+    const review = mentionSchema.parse(mentionDto(ctx, { ...base, id: 'appstore:1', source: 'appstore', rating: 1 }));
+    assert.equal(review.rating, 1);
+    assert.equal(review.truncated, undefined);
+    assert.ok(!('truncated' in JSON.parse(JSON.stringify(review))));
   });
 });

@@ -21,6 +21,11 @@ describe('crawlers/registry', () => {
     assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'rss', feeds: [{ name: 'x', url: 'http://127.0.0.1/x' }] }), wl), ['*']);
     assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'sina-roll' }), wl), ['*']);
     assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'heimao', queries: ['示例银行', '示例银行'] }), wl), ['示例银行']);
+    const withAccounts = wl.map((i, n) => ({ ...i, weiboUids: [`165000000${n}`], appStoreIds: n === 0 ? ['1459000001', '1459000002'] : ['423514795'] }));
+    assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'weibo-comments' }), withAccounts), ['1650000000', '1650000001']);
+    assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'appstore' }), withAccounts), ['1459000001', '1459000002', '423514795']);
+    assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'weibo-comments' }), wl), [], 'no uid shipped, nothing read');
+    assert.deepEqual(queriesForSource(sourceSchema.parse({ kind: 'douyin' }), wl), ['示例银行', '示例银行信用卡中心', '工商银行', '中国工商银行']);
   });
 
   describe('against the platform fixture servers', () => {

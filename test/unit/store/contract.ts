@@ -81,6 +81,38 @@ export function runStoreContract(name: string, factory: () => Promise<Store>, tw
       });
     });
 
+    describe('truncated mentions (Weibo long text expanded later)', () => {
+      it('an expanded text replaces a stored truncated mention, reopens it, and the re-analysis counts nothing twice', async () => {
+        await store.saveEvent(event('e-long', T0));
+        const cut = { ...mention({ nativeId: '5234600000000102', text: '工商银行信用卡分期手续费到底怎么算？结果发现…', publishedAt: T0 }), truncated: true };
+        await store.upsertMentions([cut]);
+        await store.completeMention(cut.id, analysis(cut, { tokens: ['工商银行', '分期'] }), 'e-long', plus(T0, 1));
+        assert.equal((await store.getMention(cut.id))?.truncated, true);
+        // The same post again, still cut: nothing changes.
+        assert.deepEqual(await store.upsertMentions([cut]), { inserted: [], fresh: [], duplicates: [] });
+        const full = { ...cut, text: '工商银行信用卡分期手续费到底怎么算？结果发现实际年化利率接近15%', contentHash: 'h-full' };
+        delete (full as { truncated?: boolean }).truncated;
+        const r = await store.upsertMentions([full]);
+        assert.deepEqual(r, { inserted: [], fresh: [full.id], duplicates: [] }, 'fresh again, for the pipeline');
+        assert.deepEqual(
+          (await store.listUnprocessedMentions(10)).map((m) => m.id),
+          [full.id],
+        );
+        const ev = await store.completeMention(full.id, analysis(full, { tokens: ['工商银行', '分期', '年化利率'] }), 'e-long', plus(T0, 30));
+        assert.equal(ev?.mentionCount, 1, 'the expanded post is the same mention');
+        const got = await store.getMention(full.id);
+        assert.equal(got?.truncated, undefined);
+        assert.match(got?.text ?? '', /年化利率接近15%/);
+        assert.deepEqual(got?.analysis?.tokens, ['工商银行', '分期', '年化利率']);
+        assert.equal((await store.listUnprocessedMentions(10)).length, 0);
+        const found = await store.searchMentions({ q: '年化利率', limit: 10 });
+        assert.deepEqual(
+          found.items.map((m) => m.id),
+          [full.id],
+        );
+      });
+    });
+
     describe('completeMention and event stats', () => {
       it('counts 10 posts of one author as one author and never double-counts a completion', async () => {
         await store.saveEvent(event('e1', T0));

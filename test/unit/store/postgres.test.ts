@@ -6,7 +6,7 @@ import { createPool, lockKey } from '../../../store/postgres/db.js';
 import { migratePg, pgMigrations } from '../../../store/postgres/migrations.js';
 import { PgStore } from '../../../store/postgres/pg-store.js';
 import { runStoreContract } from './contract.js';
-import { analysis, mention } from './fixtures.js';
+import { analysis, event, mention, plus } from './fixtures.js';
 import { dropSchemas, randomSchema, testDatabaseUrl } from './pg-env.js';
 
 const url = process.env.TEST_DATABASE_URL ?? '';
@@ -117,6 +117,40 @@ describe('PostgreSQL backend', () => {
         assert.equal(hits.items.length, keepRawText ? 1 : 0, 'the raw number reaches the index only with keepRawText');
         await store.close();
       }
+    });
+
+    it('completes concurrent batches of two instances over shared events and rollup rows without losing a count', async function () {
+      this.timeout(60_000);
+      const a = await fresh();
+      const b = await PgStore.open({ connectionString: url, schema: schemas.at(-1)!, log: silentLogger(), poolSize: 4 });
+      const T = '2025-11-22T02:00:00.000Z';
+      const insts = ['icbc', 'ccb', 'abc', 'boc'];
+      for (const inst of insts) await a.saveEvent(event(`e-${inst}`, T, inst));
+      const ms = Array.from({ length: 160 }, (_, i) =>
+        mention({ nativeId: `cc${i}`, author: `u${i % 7}`, text: `${insts[i % 4]}网点排队两小时，投诉第${i}次`, publishedAt: plus(T, (i % 5) * 61) }),
+      );
+      await a.upsertMentions(ms);
+      const item = (i: number) => ({
+        id: ms[i]!.id,
+        analysis: analysis(ms[i]!, { tokens: ['网点', '排队'], institution: insts[i % 4], topics: ['queue', 'service_attitude'] }),
+        eventId: `e-${insts[i % 4]}`,
+      });
+      // Four batches at once, each over every event and every bucket, two of them in reverse order.
+      const batches = [0, 1, 2, 3].map((k) => Array.from({ length: 40 }, (_, j) => item(k * 40 + j)));
+      await Promise.all(batches.map((batch, k) => (k % 2 ? a : b).completeMentions(k % 2 ? batch.reverse() : batch, T)));
+      for (const inst of insts) assert.equal((await b.getEvent(`e-${inst}`))?.mentionCount, 40, inst);
+      const days = await a.sentimentSeries({ from: '2025-11-21T16:00:00.000Z', to: '2025-11-22T16:00:00.000Z', interval: 'day' });
+      assert.deepEqual(
+        days.map((p) => p.total),
+        [160],
+      );
+      const byTopic = await b.sentimentSeries({ from: T, to: plus(T, 360), interval: 'hour', groupBy: 'topic' });
+      assert.equal(
+        byTopic.reduce((n, p) => n + p.total, 0),
+        320,
+        'two topics per mention',
+      );
+      await Promise.all([a.close(), b.close()]);
     });
 
     it('releases a withLock held by a connection that dies', async () => {

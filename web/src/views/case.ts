@@ -113,12 +113,20 @@ function evidencePost(m: Mention): HTMLElement {
       { class: 'post-meta' },
       h('span', { class: 'source' }, sourceLabel(m.source)),
       h('span', { class: 'author' }, m.author?.name ?? '匿名', m.author?.isMedia ? h('span', { class: 'media-badge' }, '媒体') : null),
-      h('time', null, formatShanghai(m.publishedAt)),
+      h('time', null, m.datePrecision === 'day' ? formatShanghai(m.publishedAt).slice(0, 10) : formatShanghai(m.publishedAt)),
+      m.rating !== undefined
+        ? h('span', { class: 'rating', title: `${m.rating} 星评价` }, `${'★'.repeat(m.rating)}${'☆'.repeat(Math.max(0, 5 - m.rating))}`)
+        : null,
       sentiment ? h('span', { class: 'score' }, `负面概率 ${(sentiment.score * 100).toFixed(0)}%`) : null,
       url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, '查看原文') : null,
     ),
     m.title ? h('h3', null, m.title) : null,
-    h('p', { class: 'post-text' }, ...highlightPhrases(text, phrases)),
+    h(
+      'p',
+      { class: 'post-text' },
+      ...highlightPhrases(text, phrases),
+      m.truncated ? h('span', { class: 'truncated-badge', title: '平台只返回了开头，全文展开失败，稍后会重试' }, '未展开全文') : null,
+    ),
   );
 }
 

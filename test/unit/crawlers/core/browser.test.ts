@@ -89,20 +89,35 @@ describe('crawlers/core/browser', function () {
   });
 
   it('bounds concurrent pages', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    server.route('/slow', async (_req, res) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 200));
-      inFlight--;
-      res.end('<p>ok</p>');
+    // The server holds every answer until the test releases it, so overlap does not depend on timing.
+    const held: Array<() => void> = [];
+    let arrivals = 0;
+    let arrived: () => void = () => undefined;
+    server.route('/slow', (_req, res) => {
+      arrivals++;
+      held.push(() => res.end('<p>ok</p>'));
+      arrived();
     });
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise<void>((r) => (arrived = r));
+    };
     pool = new BrowserPool({ executablePath: chrome as string, log: silentLogger(), maxPages: 2 });
-    const htmls = await Promise.all([1, 2, 3, 4].map((i) => pool?.render(server.url(`/slow?i=${i}`))));
-    assert.equal(htmls.length, 4);
-    assert.ok(htmls.every((h) => h?.includes('ok')));
-    assert.equal(peak, 2);
+    const p = pool;
+    const renders = Promise.all([1, 2, 3, 4].map((i) => p.render(server.url(`/slow?i=${i}`))));
+    await until(() => arrivals === 2);
+    assert.equal(p.queued, 2, 'two calls wait for a page while two pages are loading');
+    held.shift()?.();
+    await until(() => arrivals === 3);
+    assert.equal(p.queued, 1);
+    for (;;) {
+      const release = held.shift();
+      if (release) release();
+      else if (arrivals === 4) break;
+      else await until(() => held.length > 0);
+    }
+    const htmls = await renders;
+    assert.ok(htmls.every((h) => h.includes('ok')));
+    assert.equal(arrivals, 4);
   });
 
   it('relaunches after the browser process dies', async () => {

@@ -199,7 +199,8 @@ describe('news adapters', () => {
       const adapter = new ClsAdapter('cls', source<ClsConfig>({ kind: 'cls', baseUrl: server.url }));
       server.serveCanned('/v1/roll/get_roll_list', { body: platformFixture('cls-roll.json'), contentType: 'application/json' });
       const res = await adapter.fetchPage('*', undefined, testContext());
-      assert.equal(res.posts.length, 1);
+      assert.equal(res.posts.length, 1, 'the ad and the 【金牌纪要库】 paid-column teaser (type 20) are not news');
+      assert.equal(res.malformed, 0);
       assert.equal(res.posts[0]?.title, '示例银行：信用卡年费争议系系统误扣，将全额退还');
       assert.equal(res.posts[0]?.text, '【示例银行：信用卡年费争议系系统误扣，将全额退还】财联社11月22日电，……');
       assert.equal(res.posts[0]?.publishedAt, new Date(1763780000 * 1000).toISOString());

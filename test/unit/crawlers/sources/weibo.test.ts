@@ -82,7 +82,7 @@ describe('weibo adapter', () => {
       followers: 12_345_000,
       isMedia: true,
     });
-    assert.equal(reporter?.author.isMedia, true, 'type 0 with 晚报…记者 in verified_reason');
+    assert.equal(reporter?.author.isMedia, false, "a journalist's personal V (type 0) is not an outlet's account");
     assert.equal(reporter?.author.followers, 88_000);
     assert.equal(reporter?.metrics?.reposts, 1_000_000);
     assert.equal(bank?.author.isMedia, false, "the bank's own enterprise account is not media");
