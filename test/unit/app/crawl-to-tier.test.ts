@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
-import { createPipeline, type Pipeline } from '../../../app/pipeline.js';
+import { analyserFn, createMentionProcessor, type MentionProcessor } from '../../../app/process-mentions.js';
 import { loadConfig, projectPath } from '../../../config/load.js';
 import { crawlSchema } from '../../../config/sections/crawl.js';
 import { createCrawlRunner } from '../../../crawlers/runner.js';
@@ -32,7 +32,7 @@ describe('crawl → store → analysis → tier', function () {
   this.timeout(30_000);
   let server: WeiboFixtureServer;
   let store: Store;
-  let pipeline: Pipeline;
+  let pipeline: MentionProcessor;
   let events: Event[];
   let adapter: WeiboAdapter;
   const clock = new FakeClock(NOW);
@@ -52,9 +52,11 @@ describe('crawl → store → analysis → tier', function () {
     );
     store = await createStore(config.store, { log: silentLogger() });
     events = [];
-    pipeline = createPipeline({
+    pipeline = createMentionProcessor({
       store,
-      analyzer,
+      analyse: analyserFn(analyzer),
+      owner: 'test',
+      shared: false,
       clusterer: createClusterer(config.analysis, { clock }),
       onEventUpdated: async (e) => {
         events.push(e);
@@ -79,7 +81,7 @@ describe('crawl → store → analysis → tier', function () {
       onStored: async () => undefined,
     });
     await runner.runSource('weibo');
-    await pipeline.kick();
+    await pipeline.drainUnprocessed();
   }
 
   function tierOf(event: Event | undefined): string | undefined {
