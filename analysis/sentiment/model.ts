@@ -55,9 +55,12 @@ export interface SentimentPrediction {
 
 export interface SentimentModel {
   readonly version: string;
-  predict(input: FeatureInput): SentimentPrediction;
+  /** The decision threshold on `score` the artifact was calibrated with (chosen at training for alerting). */
+  readonly negativeThreshold: number;
+  /** Label and score; `negativeThreshold` overrides the artifact's threshold (explicit config only). */
+  predict(input: FeatureInput, negativeThreshold?: number): SentimentPrediction;
   /** `predict(input).label` without the score object and negative phrases (per-clause targeting). */
-  predictLabel?(input: FeatureInput): SentimentLabel;
+  predictLabel?(input: FeatureInput, negativeThreshold?: number): SentimentLabel;
 }
 
 export function encodeWeights(w: Float64Array | Float32Array): { weights: string; scale: number } {
@@ -146,7 +149,7 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   const posHead = art.positive;
   /** Label of `input`; its calibrated P(negative) goes to `lastScore[0]` (typed scratch: no boxed double). */
   const lastScore = new Float64Array(1);
-  const classify = (input: FeatureInput): SentimentLabel => {
+  const classify = (input: FeatureInput, threshold?: number): SentimentLabel => {
     // Local accumulators over the feature buffer: no per-feature call or boxed double.
     const f = collectFeatures(input, lex, mask);
     const { buckets, values, length } = f;
@@ -166,12 +169,13 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
     const score = sigmoid(n.platt.a * zNeg + n.platt.b);
     const pPos = sigmoid(p.platt.a * zPos + p.platt.b);
     lastScore[0] = score;
-    return score >= n.threshold ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
+    return score >= (threshold ?? n.threshold) ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
   };
   return {
     version: art.version,
-    predict(input: FeatureInput): SentimentPrediction {
-      const label = classify(input);
+    negativeThreshold: neg.threshold,
+    predict(input: FeatureInput, threshold?: number): SentimentPrediction {
+      const label = classify(input, threshold);
       return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? lastNegativePhrases(input.tokens) : [] };
     },
     predictLabel: classify,

@@ -59,9 +59,10 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     const clauses: string[] = [];
     const spy: SentimentModel = {
       version: shipped.version,
-      predict: (input) => {
+      negativeThreshold: shipped.negativeThreshold,
+      predict: (input, threshold) => {
         clauses.push(input.normalized);
-        return shipped.predict(input);
+        return shipped.predict(input, threshold);
       },
     };
     const spied = createAnalyzer(config, { model: spy });
@@ -137,5 +138,19 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     const custom = createAnalyzer(config, { model: lexiconModel });
     assert.equal(custom.modelVersion, 'test-lexicon');
     assert.equal(custom.analyze(mention('建行的理财经理很专业，点赞'), at).sentiment.label, 'positive');
+  });
+
+  it('labels with the model artifact threshold unless config overrides it explicitly', () => {
+    const shipped = loadSentimentModel();
+    assert.deepEqual(analyzer.threshold, { value: shipped.negativeThreshold, origin: 'model' });
+    const text = '这个浦发的审批速度真是服了';
+    const { score } = analyzer.analyzeText(text).sentiment;
+    // An override just above / at the score flips the label: the override is the one number in force.
+    const above = createAnalyzer(testConfig({ analysis: { negativeThreshold: Math.min(1, score + 0.01) } }));
+    assert.deepEqual(above.threshold.origin, 'config');
+    assert.equal(above.analyzeText(text).sentiment.label === 'negative', false);
+    const exact = createAnalyzer(testConfig({ analysis: { negativeThreshold: score } }));
+    assert.equal(exact.analyzeText(text).sentiment.label, 'negative');
+    assert.equal(exact.analyzeText(text).sentiment.score, score);
   });
 });
