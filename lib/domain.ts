@@ -39,6 +39,8 @@ export interface RawPost {
   /** The keyword query that found the post, if any. */
   query?: string;
   metrics?: { reposts?: number; comments?: number; likes?: number };
+  /** App-store review stars (1–5); 1–2 stars count as a complaint (lib/who-counts.ts). */
+  rating?: number;
   /** Complaint-platform fields (黑猫投诉 / 聚投诉). */
   complaint?: {
     target?: string;
