@@ -1,5 +1,5 @@
 /**
- * `npm run eval [-- --data-dir DIR --model FILE --errors N]`: held-out figures of the shipped path (the
+ * `npm run eval [-- --data-dir DIR --model FILE --threshold T --errors N]`: held-out figures of the shipped path (the
  * `radar analyze` analyzer with the threshold in force), per test set and per length bucket.
  */
 import { existsSync } from 'node:fs';
@@ -15,7 +15,9 @@ if (!existsSync(dataDir)) {
   console.error(`data folder not found: ${dataDir}\nevaluation needs the labelled corpora; pass --data-dir (see analysis/sentiment/MODEL.md)`);
   process.exit(2);
 }
-const config = loadConfig();
+const threshold = argValue(args, 'threshold');
+// `--threshold T` evaluates an explicit override (analysis.negativeThreshold), as a deployment would set it.
+const config = loadConfig(threshold === undefined ? {} : { overrides: { analysis: { negativeThreshold: Number(threshold) } } });
 const modelFile = argValue(args, 'model');
 const model = modelFile ? loadSentimentModel(modelFile) : undefined;
 const { rows, bdciErrors } = evaluateAll(config, dataDir, model);

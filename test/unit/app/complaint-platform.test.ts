@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
 import { createPipeline } from '../../../app/pipeline.js';
+import type { Config } from '../../../config/schema.js';
 import { iso } from '../../../lib/clock.js';
 import type { Mention } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
@@ -21,6 +22,9 @@ function post(id: string, text: string, extra: Partial<Mention>): Mention {
   };
 }
 
+/** The model never says negative (explicit threshold override): what counts must not depend on its score. */
+const notNegative = (config: Config): Config => ({ ...config, analysis: { ...config.analysis, negativeThreshold: 1 } });
+
 describe('complaint platforms and 1–2-star reviews are complaints by construction (pipeline → escalation)', function () {
   this.timeout(30_000);
   const cases = [
@@ -31,7 +35,7 @@ describe('complaint platforms and 1–2-star reviews are complaints by construct
     it(`${c.name} about a watched bank opens an L1 case even when its text reads neutral`, async () => {
       const h = await harness();
       try {
-        const analyzer = createAnalyzer(h.config);
+        const analyzer = createAnalyzer(notNegative(h.config));
         const analysis = analyzer.analyze(c.mention, iso(h.clock.now()));
         // The premise: the model does not read this text as negative; its score is still stored and shown.
         assert.notEqual(analysis.sentiment.label, 'negative');
@@ -68,7 +72,7 @@ describe('complaint platforms and 1–2-star reviews are complaints by construct
     try {
       const m = post('w1', '招商银行信用卡账单分期相关事宜，请尽快联系我核实处理', { source: 'weibo', sourceType: 'social' });
       await h.store.upsertMentions([m]);
-      const analyzer = createAnalyzer(h.config);
+      const analyzer = createAnalyzer(notNegative(h.config));
       assert.notEqual(analyzer.analyze(m, iso(h.clock.now())).sentiment.label, 'negative');
       const pipeline = createPipeline({
         store: h.store,
