@@ -62,7 +62,28 @@ const PREFIX_WORDS: Record<string, string> = {
 const CONTEXT_SUFFIX: Record<string, string> = { 中信: '用息号心任念函誉仰托件', 民生: '活产存命态育计物意气病' };
 /** Words right before a context alias that make it the common noun (关注民生, 改善民生, 国计民生). */
 const CONTEXT_PREFIX: Record<string, readonly string[]> = {
-  民生: ['关注', '改善', '保障', '惠及', '事关', '聚焦', '重视', '心系', '涉及', '国计', '关乎', '关心', '落实', '为民', '服务', '增进', '保民', '社会', '城市', '基本'],
+  民生: [
+    '关注',
+    '改善',
+    '保障',
+    '惠及',
+    '事关',
+    '聚焦',
+    '重视',
+    '心系',
+    '涉及',
+    '国计',
+    '关乎',
+    '关心',
+    '落实',
+    '为民',
+    '服务',
+    '增进',
+    '保民',
+    '社会',
+    '城市',
+    '基本',
+  ],
 };
 /**
  * Bank-customer context for context aliases (中信, 民生): a post that speaks of a bank service. The

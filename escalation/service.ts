@@ -89,9 +89,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     for (const w of windows) {
       const since = now.getTime() - w * HOUR;
       const authors = new Set(
-        mentions
-          .filter((m) => isComplainant(m, m.analysis?.sentiment.label) && new Date(m.publishedAt).getTime() >= since)
-          .map(authorKey),
+        mentions.filter((m) => isComplainant(m, m.analysis?.sentiment.label) && new Date(m.publishedAt).getTime() >= since).map(authorKey),
       );
       complainantsWithin[String(w)] = authors.size;
     }

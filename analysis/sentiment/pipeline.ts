@@ -188,7 +188,9 @@ export function trainModel(opts: TrainOptions): TrainResult {
     pPos.map((v) => (v >= posThreshold ? 1 : 0)),
     yPos,
   ).f1;
-  log(`validation: negative threshold ${negThreshold} macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`);
+  log(
+    `validation: negative threshold ${negThreshold} macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`,
+  );
 
   const counts: Record<string, number> = {};
   for (const e of train) counts[e.source] = (counts[e.source] ?? 0) + 1;

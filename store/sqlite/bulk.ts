@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
-import { listColumn, mentionData, normIso, sortKey } from './codec.js';
 import { authorKey, isComplainant, isMediaMention } from '../../lib/who-counts.js';
+import { listColumn, mentionData, normIso, sortKey } from './codec.js';
 import type { EventRepo } from './events.js';
 import type { Rollups } from './reports.js';
 

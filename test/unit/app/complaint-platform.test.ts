@@ -29,7 +29,10 @@ describe('complaint platforms and 1–2-star reviews are complaints by construct
   this.timeout(30_000);
   const cases = [
     { name: '黑猫投诉', mention: post('17378', '招商银行信用卡账单分期相关事宜，请尽快联系我核实处理', { source: 'heimao', sourceType: 'complaint' }) },
-    { name: 'a 1-star app review', mention: post('r9', '招商银行掌上生活app，更新了新版本，请看一下', { source: 'appstore', sourceType: 'social', rating: 1 }) },
+    {
+      name: 'a 1-star app review',
+      mention: post('r9', '招商银行掌上生活app，更新了新版本，请看一下', { source: 'appstore', sourceType: 'social', rating: 1 }),
+    },
   ];
   for (const c of cases) {
     it(`${c.name} about a watched bank opens an L1 case even when its text reads neutral`, async () => {

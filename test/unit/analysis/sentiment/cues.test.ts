@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createCueTable, cueHits, scanCues } from '../../../../analysis/sentiment/cues.js';
-import { opinionSpans } from '../../../../analysis/sentiment/data.js';
+import { type Example, opinionSpans } from '../../../../analysis/sentiment/data.js';
 import { alertingThreshold } from '../../../../analysis/sentiment/pipeline.js';
-import { type Example, learnOpinionLexicon } from '../../../../analysis/sentiment/train.js';
+import { learnOpinionLexicon } from '../../../../analysis/sentiment/train.js';
 
 describe('sentiment cues (complaint intent, slang, learned opinion words)', () => {
   it('reads the opinion spans of a BIO_anno row', () => {
@@ -45,7 +45,12 @@ describe('sentiment cues (complaint intent, slang, learned opinion words)', () =
     const t = alertingThreshold(p, y, customer, 1);
     assert.ok(t > 0.1 && t <= 0.25, String(t));
     // Without customer rows the recall is measured on the whole split.
-    const whole = alertingThreshold(p, y, customer.map(() => false), 1);
+    const whole = alertingThreshold(
+      p,
+      y,
+      customer.map(() => false),
+      1,
+    );
     assert.ok(whole > 0.1 && whole <= 0.25, String(whole));
     assert.ok(alertingThreshold([0.9, 0.8, 0.3, 0.05], [1, 1, 0, 0], [false, false, false, false], 1) > 0.3);
   });
