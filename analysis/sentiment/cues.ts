@@ -8,6 +8,8 @@ import { COMPLAINT_CUES, SLANG_CUES } from './domain-lexicon.js';
 export interface CueTable {
   /** Phrases by first UTF-16 code unit, longest first. */
   byFirst: Map<number, CueEntry[]>;
+  /** 1 where a phrase starts with that code unit: most characters are skipped without a map lookup. */
+  starts: Uint8Array;
 }
 
 interface CueEntry {
@@ -47,8 +49,12 @@ export function createCueTable(opinion = ''): CueTable {
     if (list.length === 0) byFirst.set(c, list);
     list.push(e);
   }
-  for (const list of byFirst.values()) list.sort((a, b) => b.word.length - a.word.length);
-  return { byFirst };
+  const starts = new Uint8Array(0x10000);
+  for (const [c, list] of byFirst) {
+    list.sort((a, b) => b.word.length - a.word.length);
+    starts[c] = 1;
+  }
+  return { byFirst, starts };
 }
 
 /** Sums the cues of `text` into {@link cueHits} (leftmost-longest: 慢慢 is not 慢 twice). */
@@ -57,8 +63,14 @@ export function scanCues(table: CueTable, text: string): void {
   let slang = 0;
   let opinionNeg = 0;
   let opinionPos = 0;
+  const starts = table.starts;
   for (let i = 0; i < text.length; ) {
-    const list = table.byFirst.get(text.charCodeAt(i));
+    const c = text.charCodeAt(i);
+    if (starts[c] === 0) {
+      i++;
+      continue;
+    }
+    const list = table.byFirst.get(c);
     let step = 1;
     if (list !== undefined) {
       for (const e of list) {
