@@ -23,7 +23,7 @@ export interface EngineInput extends EvaluateInput {
 
 /** Source type from a source id when the service did not supply it (weibo, heimao, jutousu, rss:*, cls …). */
 export function sourceTypeOf(sourceId: string): SourceType {
-  if (/^weibo/.test(sourceId)) return 'social';
+  if (/^(weibo|douyin|appstore)/.test(sourceId)) return 'social';
   if (/^(heimao|jutousu|tousu)/.test(sourceId)) return 'complaint';
   return 'news';
 }
