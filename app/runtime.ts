@@ -73,6 +73,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const search = createSearch(config, { store, queue, log });
   search.feeder?.register();
   const analyzer = createAnalyzer(config);
+  log.info('sentiment model loaded', {
+    modelVersion: analyzer.modelVersion,
+    negativeThreshold: analyzer.threshold.value,
+    thresholdOrigin: analyzer.threshold.origin,
+  });
   const clusterer = createClusterer(config.analysis, { clock });
   const matcher = createInstitutionMatcher(config.watchlist);
 
