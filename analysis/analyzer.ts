@@ -26,7 +26,14 @@ export interface TextAnalysis {
   topics: TopicHit[];
 }
 
+/** The negative threshold in force and where it came from (logged at start-up). */
+export interface ThresholdInForce {
+  value: number;
+  origin: 'model' | 'config';
+}
+
 export interface FullAnalyzer extends Analyzer {
+  readonly threshold: ThresholdInForce;
   analyzeBatch(mentions: readonly Mention[], analyzedAt: string): Analysis[];
   /** The `radar analyze` shape for one line of text. */
   analyzeText(text: string): TextAnalysis;
@@ -67,7 +74,10 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
   const severity = createSeverityScanner(shared);
   shared.build();
   const stop = loadStopWords();
-  const negativeThreshold = config.analysis.negativeThreshold;
+  // One decision threshold for the post and its clauses: the artifact's, unless config overrides it explicitly.
+  const override = config.analysis.negativeThreshold;
+  const threshold: ThresholdInForce = override === undefined ? { value: model.negativeThreshold, origin: 'model' } : { value: override, origin: 'config' };
+  const negativeThreshold = threshold.value;
   // Key-term classes, one lookup per token: 0 excluded (names, filler), 1 taxonomy word (boosted).
   const termClass = new Map<string, number>();
   for (const w of topics.vocabulary) termClass.set(w.toLowerCase(), 1);
@@ -243,7 +253,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
 
   /** Stage 2b (sentiment): batch-wide so the model weights stay hot. */
   function predictOf(p: Prepared): void {
-    p.model0 = model.predict({ normalized: p.text, tokens: p.digest!.tokens, emoticons: p.n.emoticons });
+    p.model0 = model.predict({ normalized: p.text, tokens: p.digest!.tokens, emoticons: p.n.emoticons }, negativeThreshold);
   }
 
   function prepare(raw: string): Prepared {
@@ -256,7 +266,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
     const { n, text, segs } = prepared;
     const digest = prepared.digest ?? digestTokens(segs);
     const tokens = digest.tokens;
-    const model0 = prepared.model0 ?? model.predict({ normalized: text, tokens, emoticons: n.emoticons });
+    const model0 = prepared.model0 ?? model.predict({ normalized: text, tokens, emoticons: n.emoticons }, negativeThreshold);
     const scan = prepared.scan ?? shared.scan(text);
     const topicHits = topics.classify(text, scan);
     // Complaint phrases of the taxonomy (negation-aware) are negative evidence the statistical model
@@ -289,7 +299,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         let to = from;
         while (to < segs.length && offsets[to]! < end) to++;
         const input = { normalized: clause, tokens: filterTokens(segs, from, to), emoticons: NO_SEGS };
-        return model.predictLabel ? model.predictLabel(input) : model.predict(input).label;
+        return model.predictLabel ? model.predictLabel(input, negativeThreshold) : model.predict(input, negativeThreshold).label;
       };
       // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
       const targeted =
@@ -340,6 +350,7 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
 
   return {
     modelVersion: model.version,
+    threshold,
     institutions: matcher,
     analyze(mention: Mention, analyzedAt: string): Analysis {
       return finish(mention, analyzedAt, postText(mention));

@@ -32,7 +32,7 @@ export interface InstitutionMatcher {
   readonly aliases: readonly string[];
 }
 
-type Payload = { kind: 'alias' | 'exclude'; inst: number; short: boolean; caseSensitive: boolean };
+type Payload = { kind: 'alias' | 'exclude'; inst: number; short: boolean; caseSensitive: boolean; context?: boolean };
 
 /** Product lines recognised right after a name (or inside an alias such as 中信信用卡), longest first. */
 const PRODUCT_LINES = ['信用卡中心', '理财子公司', '私人银行', '消费金融', '信用卡', '手机银行', '网上银行', '口袋银行', '理财', '网银', '普惠金融'];
@@ -56,7 +56,41 @@ const PREFIX_WORDS: Record<string, string> = {
   交: '外成提社转递上移建公立结邦杂相性初故至深私面缴邮',
   招: '应出绝高新花怪损妙中',
   邮: '电快集',
+  民: '人农居市公村网股选移难饥灾平国计军渔牧庶贫万臣藏僑侨',
 };
+/** Chars after a context alias that make it part of another word (中|信用, 中|信息, 民|生活, 民|生产). */
+const CONTEXT_SUFFIX: Record<string, string> = { 中信: '用息号心任念函誉仰托件', 民生: '活产存命态育计物意气病' };
+/** Words right before a context alias that make it the common noun (关注民生, 改善民生, 国计民生). */
+const CONTEXT_PREFIX: Record<string, readonly string[]> = {
+  民生: [
+    '关注',
+    '改善',
+    '保障',
+    '惠及',
+    '事关',
+    '聚焦',
+    '重视',
+    '心系',
+    '涉及',
+    '国计',
+    '关乎',
+    '关心',
+    '落实',
+    '为民',
+    '服务',
+    '增进',
+    '保民',
+    '社会',
+    '城市',
+    '基本',
+  ],
+};
+/**
+ * Bank-customer context for context aliases (中信, 民生): a post that speaks of a bank service. The
+ * short form then names the bank (中信说好的返现一直不到账, 民生的催收电话打到我单位去了).
+ */
+const BANK_CONTEXT =
+  /客服|催收|返现|到账|额度|信用卡|储蓄卡|借记卡|贷款|还款|分期|提额|降额|账单|年费|手续费|利息|网点|柜台|柜员|大堂|转账|银行|app|APP|办卡|销户|冻结|盗刷|积分|征信|逾期|理财经理|存款|取款|卡片|审批|批卡|开户|挂失|短信|扣款|扣费/;
 /** Second chars that turn `行` into the start of a word (行动, 行为, 行情 …). `业` is handled by AFFIRMERS. */
 const HANG_SUFFIX = '动为情政驶走程人李使列车销贿踪径军星善医书文事凶窃刑装囊期距进船礼乐商业';
 
@@ -109,6 +143,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       entries.push([alias, { kind: 'alias', inst: i, short: !ascii && alias.length <= 2, caseSensitive: ascii && alias.length <= 3 }]);
       aliases.push(alias);
     }
+    for (const alias of inst.contextAliases ?? []) entries.push([alias, { kind: 'alias', inst: i, short: true, caseSensitive: false, context: true }]);
     for (const ex of inst.exclude) entries.push([ex, { kind: 'exclude', inst: i, short: false, caseSensitive: false }]);
   });
   const dict = shared.register(entries);
@@ -126,6 +161,15 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
     if (before && PREFIX_WORDS[first]?.includes(before)) return false;
     if (text[end - 1] === '行' && end < text.length && HANG_SUFFIX.includes(text[end]!)) return false;
     return true;
+  }
+
+  /** A context alias: a word of its own, in a post about a bank service (or followed by 信用卡/客服 …). */
+  function contextAliasOk(text: string, start: number, end: number): boolean {
+    const next = end < text.length ? text[end]! : '';
+    const alias = text.slice(start, end);
+    if (next && CONTEXT_SUFFIX[alias]?.includes(next)) return false;
+    for (const p of CONTEXT_PREFIX[alias] ?? []) if (text.startsWith(p, start - p.length)) return false;
+    return affirmedAt(text, end) || BANK_CONTEXT.test(text);
   }
 
   // `match` and then `targetSentiment` ask for the spans of the same scan: computed once.
@@ -177,6 +221,7 @@ export function createInstitutionMatcher(watchlist: readonly Institution[], shar
       if (c.start < lastEnd) continue;
       if (excludes && !affirmedAt(text, c.end) && excludes.some((x) => x.inst === c.inst && x.start < c.end && c.start < x.end)) continue;
       if (c.p.short && !shortAliasOk(text, c.start, c.end)) continue;
+      if (c.p.context && !contextAliasOk(text, c.start, c.end)) continue;
       out.push({ start: c.start, end: c.end, inst: c.inst });
       lastEnd = c.end;
     }

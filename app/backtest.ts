@@ -23,6 +23,8 @@ export interface BacktestCase {
   transitions: Array<{ at: string; type: string; tier?: Tier; reason?: string }>;
   mentionCount: number;
   distinctAuthors: number;
+  /** Distinct complainants of the case's event (lib/who-counts.ts), as the rules counted them. */
+  distinctComplainants: number;
   /** Notifications the rule set would have sent (none is sent). */
   notifications: number;
 }
@@ -118,6 +120,7 @@ async function summarize(store: Store, c: Case): Promise<BacktestCase> {
     transitions: c.history.filter((h) => TRANSITIONS.has(h.type)).map((h) => ({ at: h.at, type: h.type, tier: h.tier, reason: h.reason })),
     mentionCount: c.mentionCount,
     distinctAuthors: c.distinctAuthors,
+    distinctComplainants: (await store.getEvent(c.eventId))?.distinctComplainants ?? 0,
     notifications: (await store.listNotifications(c.id)).length,
   };
 }
@@ -149,7 +152,7 @@ export async function runBacktestCli(config: Config, opts: { rules: string; from
     );
     for (const c of result.cases) {
       process.stdout.write(`\n${c.finalTier}  ${names.get(c.institution) ?? c.institution}  ${c.title}\n`);
-      process.stdout.write(`    提及 ${c.mentionCount} · 投诉人 ${c.distinctAuthors} · 通知 ${c.notifications} (not sent)\n`);
+      process.stdout.write(`    提及 ${c.mentionCount} · 作者 ${c.distinctAuthors} · 投诉人 ${c.distinctComplainants} · 通知 ${c.notifications} (not sent)\n`);
       for (const t of c.transitions)
         process.stdout.write(`    ${formatShanghai(t.at)}  ${t.type}${t.tier ? ` ${t.tier}` : ''}${t.reason ? `  — ${t.reason}` : ''}\n`);
     }

@@ -135,10 +135,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
 
   const worker = role === 'all' || role === 'worker';
-  const processor = worker
+  const analyzer = worker ? createAnalyzer(config) : undefined;
+  if (analyzer) {
+    log.info('sentiment model loaded', {
+      modelVersion: analyzer.modelVersion,
+      negativeThreshold: analyzer.threshold.value,
+      thresholdOrigin: analyzer.threshold.origin,
+    });
+  }
+  const processor = analyzer
     ? createMentionProcessor({
         store,
-        analyse: analyserFn(createAnalyzer(config)),
+        analyse: analyserFn(analyzer),
         clusterer: createClusterer(config.analysis, { clock }),
         onEventUpdated: (event) => escalation.onEventUpdated(event),
         onCompleted: (id) => search.completed(id),

@@ -23,7 +23,7 @@ export interface EngineInput extends EvaluateInput {
 
 /** Source type from a source id when the service did not supply it (weibo, heimao, jutousu, rss:*, cls …). */
 export function sourceTypeOf(sourceId: string): SourceType {
-  if (/^weibo/.test(sourceId)) return 'social';
+  if (/^(weibo|douyin|appstore)/.test(sourceId)) return 'social';
   if (/^(heimao|jutousu|tousu)/.test(sourceId)) return 'complaint';
   return 'news';
 }
@@ -36,7 +36,8 @@ function complainants(event: Event, trigger: RuleTrigger, facts: EventFacts | un
 
 /** True when every condition of the trigger holds for the event. */
 export function matchesTrigger(trigger: RuleTrigger, event: Event, now: Date, facts?: EventFacts): boolean {
-  if (trigger.sentiment === 'negative' && event.negativeCount < 1) return false;
+  // A complainant's post is a complaint (who-counts: complaint platforms, 1–2-star reviews) even when its text reads neutral.
+  if (trigger.sentiment === 'negative' && event.negativeCount < 1 && event.distinctComplainants < 1) return false;
   if (trigger.sourceTypes) {
     const types = facts?.sourceTypes ?? event.sources.map(sourceTypeOf);
     if (!trigger.sourceTypes.some((t) => types.includes(t))) return false;

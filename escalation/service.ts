@@ -6,6 +6,7 @@ import { ConflictError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import { authorKey, isComplainant } from '../lib/who-counts.js';
 import type { CaseChange, MentionView, Store } from '../store/store.js';
 import { caseIdForEvent, type EventFacts, evaluate, eventFromCase, tierClocks } from './engine.js';
 import { type MessageKind, RESPONSE_LABELS, ROLE_LABELS, renderMessage, tierText } from './messages.js';
@@ -33,7 +34,6 @@ export interface EscalationService {
 }
 
 const MAX_CONFLICT_RETRIES = 4;
-const COMPLAINANT_SOURCES = new Set(['complaint', 'social']);
 
 export { caseIdForEvent, clockId, tierClocks } from './engine.js';
 
@@ -90,9 +90,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     for (const w of windows) {
       const since = now.getTime() - w * HOUR;
       const authors = new Set(
-        mentions
-          .filter((m) => COMPLAINANT_SOURCES.has(m.sourceType) && m.analysis?.sentiment.label === 'negative' && new Date(m.publishedAt).getTime() >= since)
-          .map((m) => `${m.source}:${m.author.key}`),
+        mentions.filter((m) => isComplainant(m, m.analysis?.sentiment.label) && new Date(m.publishedAt).getTime() >= since).map(authorKey),
       );
       complainantsWithin[String(w)] = authors.size;
     }

@@ -17,6 +17,27 @@ export interface Example {
   source: string;
   /** Drop emoticons from this row before featurizing (their labels were derived from them). */
   stripEmoticons?: boolean;
+  /** Opinion spans annotated on the row (bdci2021 BIO_anno COMMENTS_ADJ). */
+  opinions?: string[];
+}
+
+/** The COMMENTS_ADJ spans of a BIO_anno tag string over `text`. */
+export function opinionSpans(text: string, bio: string): string[] {
+  const tags = bio.split(' ');
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length && i < tags.length; i++) {
+    if (tags[i] === 'B-COMMENTS_ADJ') {
+      if (cur) out.push(cur);
+      cur = text[i]!;
+    } else if (tags[i] === 'I-COMMENTS_ADJ' && cur) cur += text[i]!;
+    else if (cur) {
+      out.push(cur);
+      cur = '';
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 /** The labelled corpora and lexicons: `../shared/data` beside the project checkout (env RADAR_TRAIN_DATA). */
@@ -76,7 +97,7 @@ export function loadBank(dir: string): Example[] {
     .filter((r) => r.length >= 4)
     .map((r) => {
       const cls = r[r.length - 1]!.trim();
-      return { text: r[1]!, neg: cls === '0' ? 1 : 0, pos: cls === '1' ? 1 : 0, source: 'bdci2021' } as Example;
+      return { text: r[1]!, neg: cls === '0' ? 1 : 0, pos: cls === '1' ? 1 : 0, source: 'bdci2021', opinions: opinionSpans(r[1]!, r[2] ?? '') } as Example;
     });
 }
 

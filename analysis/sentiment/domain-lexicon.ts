@@ -12,3 +12,17 @@ export const DOMAIN_POSITIVE = `提额 秒批 下卡 批了 通过了 好评 点
 
 /** Core negation words (a short, high-precision subset of 否定词.txt). */
 export const NEGATIONS = `不 没 没有 未 无 非 别 勿 莫 毋 甭 不是 不能 不会 不要 不用 不必 不曾 不该 不够 并非 并未 从未 从不 从没 尚未 毫无 毫不 决不 绝不 绝非 永不 难以 木有 没能 未能 无法 并不 一点也不 一点都不`;
+
+/**
+ * Complaint-intent cues (matched as substrings of the normalized text): the customer asks for redress,
+ * names a regulator or says how long and how often they tried.
+ */
+export const COMPLAINT_CUES = `投诉 维权 举报 曝光 要求退还 要求退款 退还 12378 12363 银保监 监管局 消协 315 打了好几次电话 打了几次电话 多次打电话 打了无数
+多次联系 多次沟通 无人处理 没人处理 至今没有 至今未 一直没有 迟迟 石沉大海 讨个说法 给个说法 要个说法 太过分 欺负人 店大欺客 求助 救命 申诉 协商无果
+不给处理 到底 凭什么 为什么不 还我 退钱`;
+
+/** Mild complaints and slang of short customer posts (心累, 烦死, 真是服了, 菜卡): substrings of the normalized text. */
+export const SLANG_CUES = `心累 烦死 烦人 真是服了 服了 醉了 无语 呵呵 凉凉 凉了 没谁了 特么 tm 尼玛 卧槽 辣鸡 垃圾 菜卡 破卡 打发要饭 打发叫花子 坑不坑 坑爹 太坑
+要啥啥没有 什么鬼 搞什么 恶心 吐了 气死 闹心 糟心 折腾 受不了 忍不了 崩溃 绝望 心寒 寒心 失望 后悔 奇葩 离谱 鸡肋 智障 弱智 傻逼 sb 骗人 忽悠 套路
+刁难 为难 推销 骚扰 卡住 卡死 卡了 不到账 没到账 没用 白办 白申 拒我 又拒 秒拒 被拒 降我 砍额度 降额 不批 批不下来 没批 还没批 还没下来 没动静 没下文
+等了 还在等 太慢 很慢 好慢 慢死 半个月 一个月了 额度低 额度太低 就给 才给 只给 太低 太少`;

@@ -3,6 +3,7 @@
  * buckets (no vocabulary to ship); hashing reads char codes directly, so extraction allocates almost
  * nothing per post.
  */
+import { type CueTable, cueHits, scanCues } from './cues.js';
 
 /** Lexicon bit flags. */
 export const LEX_GEN_POS = 1;
@@ -23,13 +24,15 @@ export interface Lexicon {
   vals: Int32Array;
   slotMask: number;
   size: number;
+  /** Phrase cues (complaint intent, slang, learned opinion words); absent: no cue features. */
+  cues?: CueTable;
 }
 
 export function lexiconEntry(bits: number, degree?: number): number {
   return (bits & 0xff) | (degree ? Math.round(degree * 10) << 8 : 0);
 }
 
-export function createLexicon(entries: Map<string, number>): Lexicon {
+export function createLexicon(entries: Map<string, number>, cues?: CueTable): Lexicon {
   let slots = 1024;
   while (slots < entries.size * 2) slots <<= 1;
   const keys = new Int32Array(slots);
@@ -43,7 +46,7 @@ export function createLexicon(entries: Map<string, number>): Lexicon {
     keys[i] = h;
     vals[i] = v;
   }
-  return { keys, vals, slotMask, size: entries.size };
+  return cues ? { keys, vals, slotMask, size: entries.size, cues } : { keys, vals, slotMask, size: entries.size };
 }
 
 function lexGet(lex: Lexicon, h: number): number {
@@ -105,6 +108,10 @@ const NAMED = [
   'len:medium',
   'len:long',
   'bias',
+  'cue:complaint',
+  'cue:slang',
+  'cue:opinion_neg',
+  'cue:opinion_pos',
 ] as const;
 type Named = (typeof NAMED)[number];
 
@@ -134,6 +141,10 @@ const N_LEN_SHORT = 14;
 const N_LEN_MEDIUM = 15;
 const N_LEN_LONG = 16;
 const N_BIAS = 17;
+const N_CUE_COMPLAINT = 18;
+const N_CUE_SLANG = 19;
+const N_CUE_OPINION_NEG = 20;
+const N_CUE_OPINION_POS = 21;
 
 /**
  * The features of one post as parallel arrays, in emission order (a bucket may repeat; consumers add
@@ -383,6 +394,13 @@ export function collectFeatures(input: FeatureInput, lex: Lexicon, mask: number)
   n = named(B, V, n, mask, N_QUESTION, log1p(question));
   n = named(B, V, n, mask, len < 20 ? N_LEN_SHORT : len < 80 ? N_LEN_MEDIUM : N_LEN_LONG, 1);
   n = named(B, V, n, mask, N_BIAS, 1);
+  if (lex.cues !== undefined) {
+    scanCues(lex.cues, normalized);
+    n = named(B, V, n, mask, N_CUE_COMPLAINT, log1p(cueHits.complaint));
+    n = named(B, V, n, mask, N_CUE_SLANG, log1p(cueHits.slang));
+    n = named(B, V, n, mask, N_CUE_OPINION_NEG, log1p(cueHits.opinionNeg));
+    n = named(B, V, n, mask, N_CUE_OPINION_POS, log1p(cueHits.opinionPos));
+  }
   features.length = n;
   return features;
 }

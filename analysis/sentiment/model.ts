@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SentimentLabel } from '../../lib/domain.js';
+import { createCueTable } from './cues.js';
 import { DOMAIN_NEGATIVE, DOMAIN_POSITIVE, NEGATIONS } from './domain-lexicon.js';
 import {
   collectFeatures,
@@ -24,13 +25,8 @@ export interface HeadArtifact {
   weights: string;
   scale: number;
   platt: { a: number; b: number };
-  /** Decision threshold on the calibrated probability. */
+  /** Decision threshold on the calibrated probability (the negative head's is the one the analyzer applies). */
   threshold: number;
-  /**
-   * Calibration and threshold for short posts (normalized text shorter than `shortBelow` chars):
-   * short customer posts and long news articles score on different scales.
-   */
-  short?: { below: number; platt: { a: number; b: number }; threshold: number };
 }
 
 /** The JSON written to `analysis/sentiment/model.json`. */
@@ -40,8 +36,11 @@ export interface ModelArtifact {
   bits: number;
   negative: HeadArtifact;
   positive: HeadArtifact;
-  /** Newline-joined word lists. */
-  lexicon: { genPos: string; genNeg: string; finPos: string; finNeg: string; degree: string };
+  /**
+   * Newline-joined word lists. `opinion` (`word,logOdds` lines, learned from the bdci2021 training
+   * split's opinion spans) switches the phrase-cue features on.
+   */
+  lexicon: { genPos: string; genNeg: string; finPos: string; finNeg: string; degree: string; opinion?: string };
   /** Training summary (data sizes, validation figures); informational. */
   meta: Record<string, unknown>;
 }
@@ -55,9 +54,12 @@ export interface SentimentPrediction {
 
 export interface SentimentModel {
   readonly version: string;
-  predict(input: FeatureInput): SentimentPrediction;
+  /** The decision threshold on `score` the artifact was calibrated with (chosen at training for alerting). */
+  readonly negativeThreshold: number;
+  /** Label and score; `negativeThreshold` overrides the artifact's threshold (explicit config only). */
+  predict(input: FeatureInput, negativeThreshold?: number): SentimentPrediction;
   /** `predict(input).label` without the score object and negative phrases (per-clause targeting). */
-  predictLabel?(input: FeatureInput): SentimentLabel;
+  predictLabel?(input: FeatureInput, negativeThreshold?: number): SentimentLabel;
 }
 
 export function encodeWeights(w: Float64Array | Float32Array): { weights: string; scale: number } {
@@ -111,7 +113,7 @@ export function buildLexicon(lists: ModelArtifact['lexicon']): Lexicon {
   }
   const entries = new Map<string, number>();
   for (const w of new Set([...bits.keys(), ...degree.keys()])) entries.set(w, lexiconEntry(bits.get(w) ?? 0, degree.get(w)));
-  return createLexicon(entries);
+  return createLexicon(entries, lists.opinion === undefined ? undefined : createCueTable(lists.opinion));
 }
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -146,7 +148,7 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   const posHead = art.positive;
   /** Label of `input`; its calibrated P(negative) goes to `lastScore[0]` (typed scratch: no boxed double). */
   const lastScore = new Float64Array(1);
-  const classify = (input: FeatureInput): SentimentLabel => {
+  const classify = (input: FeatureInput, threshold?: number): SentimentLabel => {
     // Local accumulators over the feature buffer: no per-feature call or boxed double.
     const f = collectFeatures(input, lex, mask);
     const { buckets, values, length } = f;
@@ -160,18 +162,18 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
     }
     zNeg *= scaleNeg;
     zPos *= scalePos;
-    const len = input.normalized.length;
-    const n = neg.short && len < neg.short.below ? neg.short : neg;
-    const p = posHead.short && len < posHead.short.below ? posHead.short : posHead;
+    const n = neg;
+    const p = posHead;
     const score = sigmoid(n.platt.a * zNeg + n.platt.b);
     const pPos = sigmoid(p.platt.a * zPos + p.platt.b);
     lastScore[0] = score;
-    return score >= n.threshold ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
+    return score >= (threshold ?? n.threshold) ? 'negative' : pPos >= p.threshold ? 'positive' : 'neutral';
   };
   return {
     version: art.version,
-    predict(input: FeatureInput): SentimentPrediction {
-      const label = classify(input);
+    negativeThreshold: neg.threshold,
+    predict(input: FeatureInput, threshold?: number): SentimentPrediction {
+      const label = classify(input, threshold);
       return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? lastNegativePhrases(input.tokens) : [] };
     },
     predictLabel: classify,

@@ -1,9 +1,8 @@
 /** End-to-end training: data → features → heads → calibration → artifact. Used by the CLIs and `radar train`. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { normalize } from '../normalize.js';
 import { createTokenizer, type Tokenizer } from '../tokenizer.js';
 import { DEFAULT_DATA_DIR, type Example, loadAuxiliary, loadBankSplits, loadLexicons, parseCsv, splitOf } from './data.js';
-import { buildLexicon, decodeWeights, type HeadArtifact, type ModelArtifact, sigmoid } from './model.js';
+import { buildLexicon, decodeWeights, type ModelArtifact, sigmoid } from './model.js';
 import {
   binaryMetrics,
   DEFAULT_SGD,
@@ -11,6 +10,7 @@ import {
   featurize,
   fitPlatt,
   headArtifact,
+  learnOpinionLexicon,
   logit,
   prng,
   type SgdOptions,
@@ -21,9 +21,9 @@ import {
 
 /** Per-source sample weights: the bank corpora dominate, general corpora teach generic sentiment words. */
 export const DEFAULT_SOURCE_WEIGHTS: Record<string, number> = {
-  bdci2021: 10,
+  bdci2021: 30,
   finnsp: 3,
-  custom: 10,
+  custom: 30,
   finfe: 0.2,
   weibo2018: 0.3,
   weibo100k: 0.1,
@@ -47,10 +47,8 @@ export interface TrainOptions {
   auxCap?: Record<string, number>;
   /** Lexicon word lists to use instead of reading them from dataDir (e.g. those of the shipped model). */
   lexiconLists?: ModelArtifact['lexicon'];
-  /** Minimum negative recall on validation when choosing the long-post threshold (default 0.88). */
+  /** Minimum negative recall on the customer-post validation rows when choosing the threshold (default 0.88). */
   minRecall?: number;
-  /** Same for short posts; when set (≥ 0), short and long posts get separate calibrations. Default off. */
-  minRecallShort?: number;
   /** Watchlist aliases etc., as given to the production tokenizer. */
   extraWords?: string[];
   log?: (msg: string) => void;
@@ -81,41 +79,36 @@ function capAux(rows: Example[], caps: Record<string, number>, seed: number): Ex
   return out;
 }
 
-/** Posts shorter than this (normalized chars) get their own calibration and threshold. */
-export const SHORT_BELOW = 80;
+/** Sources of short customer posts: the validation rows the alerting threshold must catch. */
+const CUSTOMER_SOURCES = new Set(['bdci2021', 'custom']);
 
-interface Calibration {
-  platt: { a: number; b: number };
-  threshold: number;
-}
-
-/** Platt + threshold per length group (falls back to the pooled fit when a group lacks both classes). */
-function calibrate(z: number[], y: number[], short: boolean[], minRecall: number, minRecallShort: number, positiveF1: boolean) {
-  const fitGroup = (sel: (i: number) => boolean, recall: number): Calibration | undefined => {
-    const idx = z.flatMap((_, i) => (sel(i) ? [i] : []));
-    const ys = idx.map((i) => y[i]!);
-    if (!ys.includes(1) || !ys.includes(0)) return undefined;
-    const platt = fitPlatt(
-      idx.map((i) => z[i]!),
-      ys,
-    );
-    const p = idx.map((i) => sigmoid(platt.a * z[i]! + platt.b));
-    return { platt, threshold: tuneThreshold(p, ys, recall, positiveF1) };
-  };
-  const pooled = fitGroup(() => true, minRecall) ?? { platt: { a: 1, b: 0 }, threshold: 0.9 };
-  // Per-length calibration is opt-in (minRecallShort ≥ 0): on the BDCI validation split it traded too much
-  // negative recall on short posts for precision, so the default is one pooled calibration.
-  const long = minRecallShort >= 0 ? (fitGroup((i) => !short[i], minRecall) ?? pooled) : pooled;
-  const shortCal = minRecallShort >= 0 ? (fitGroup((i) => short[i]!, minRecallShort) ?? pooled) : pooled;
-  const pred = z.map((v, i) => {
-    const c = short[i] ? shortCal : long;
-    return sigmoid(c.platt.a * v + c.platt.b) >= c.threshold ? 1 : 0;
-  });
-  return { long, short: shortCal, pred };
-}
-
-function withShort(head: HeadArtifact, cal: { long: Calibration; short: Calibration }): HeadArtifact {
-  return cal.short === cal.long ? head : { ...head, short: { below: SHORT_BELOW, ...cal.short } };
+/**
+ * The one decision threshold, chosen for alerting: among thresholds keeping negative recall on the
+ * customer-post validation rows ≥ `minRecall`, the best macro-F1 on the whole validation split (falls
+ * back to the lowest threshold tried when none reaches the recall).
+ */
+export function alertingThreshold(p: readonly number[], y: readonly number[], customer: readonly boolean[], minRecall: number): number {
+  const sub = p.flatMap((_, i) => (customer[i] ? [i] : []));
+  const idx = sub.length > 0 && sub.some((i) => y[i] === 1) ? sub : p.map((_, i) => i);
+  let best = 0.01;
+  let bestScore = -1;
+  for (let k = 1; k <= 95; k++) {
+    const t = k / 100;
+    const recall = binaryMetrics(
+      idx.map((i) => (p[i]! >= t ? 1 : 0)),
+      idx.map((i) => y[i]!),
+    ).recall;
+    if (recall < minRecall) continue;
+    const s = binaryMetrics(
+      p.map((v) => (v >= t ? 1 : 0)),
+      y as number[],
+    ).macroF1;
+    if (s > bestScore) {
+      bestScore = s;
+      best = t;
+    }
+  }
+  return best;
 }
 
 function lexiconListsFrom(raw: ReturnType<typeof loadLexicons>): ModelArtifact['lexicon'] {
@@ -133,9 +126,6 @@ export function trainModel(opts: TrainOptions): TrainResult {
   const bits = opts.bits ?? 18;
   const sgd = { ...DEFAULT_SGD, ...opts.sgd };
   const weights = { ...DEFAULT_SOURCE_WEIGHTS, ...opts.sourceWeights };
-  const lexiconLists = opts.lexiconLists ?? lexiconListsFrom(loadLexicons(opts.dataDir));
-  const lex = buildLexicon(lexiconLists);
-
   let train: Example[] = [];
   let val: Example[] = [];
   if (opts.useBaseData !== false) {
@@ -143,6 +133,8 @@ export function trainModel(opts: TrainOptions): TrainResult {
     train = [...bank.train, ...capAux(loadAuxiliary(opts.dataDir), { ...DEFAULT_AUX_CAP, ...opts.auxCap }, sgd.seed)];
     val = bank.val;
   }
+  const lexiconLists = opts.lexiconLists ?? { ...lexiconListsFrom(loadLexicons(opts.dataDir)), opinion: learnOpinionLexicon(train) };
+  const lex = buildLexicon(lexiconLists);
   for (const e of opts.extra ?? []) (splitOf(e.text) === 'val' ? val : train).push(e);
   if (train.length === 0 || val.length === 0) throw new Error('sentiment training: no training or validation rows');
   log(`training rows ${train.length}, validation rows ${val.length}`);
@@ -168,38 +160,45 @@ export function trainModel(opts: TrainOptions): TrainResult {
   const posWeight = (e: Example): number => (weights[e.source] ?? 1) * (e.pos === undefined && e.source !== 'finnsp' ? 0.5 : 1);
   const posW = trainLogistic(m, trainRows, Float32Array.from(train, posTarget), Float32Array.from(train, posWeight), bits, { ...sgd, seed: sgd.seed + 1 });
 
-  // Calibrate on the quantized weights actually shipped.
+  // Calibrate on the quantized weights actually shipped: one Platt fit per head on the validation split.
   const size = 1 << bits;
   const negQ = decodeWeights(headArtifact(negW, { a: 1, b: 0 }, 0.5), size);
   const posQ = decodeWeights(headArtifact(posW, { a: 1, b: 0 }, 0.5), size);
-  const lengths = val.map((e) => normalize(e.text).text.length);
-  const isShort = lengths.map((l) => l < SHORT_BELOW);
   const zNeg = Array.from(valRows, (r) => logit(m, r, negQ));
   const yNeg = val.map((e) => e.neg);
-  const negCal = calibrate(zNeg, yNeg, isShort, opts.minRecall ?? 0.88, opts.minRecallShort ?? -1, false);
-  const posIdx = val.flatMap((e, i) => (e.pos !== undefined ? [i] : []));
-  const posCal = calibrate(
-    posIdx.map((i) => logit(m, valRows[i]!, posQ)),
-    posIdx.map((i) => val[i]!.pos ?? 0),
-    posIdx.map((i) => isShort[i]!),
-    0,
-    -1,
-    true,
+  const negPlatt = fitPlatt(zNeg, yNeg);
+  const pNeg = zNeg.map((z) => sigmoid(negPlatt.a * z + negPlatt.b));
+  const negThreshold = alertingThreshold(
+    pNeg,
+    yNeg,
+    val.map((e) => CUSTOMER_SOURCES.has(e.source)),
+    opts.minRecall ?? 0.88,
   );
-  const negMetrics = binaryMetrics(negCal.pred, yNeg);
+  const posIdx = val.flatMap((e, i) => (e.pos !== undefined ? [i] : []));
+  const zPos = posIdx.map((i) => logit(m, valRows[i]!, posQ));
+  const yPos = posIdx.map((i) => val[i]!.pos ?? 0);
+  const posPlatt = fitPlatt(zPos, yPos);
+  const pPos = zPos.map((z) => sigmoid(posPlatt.a * z + posPlatt.b));
+  const posThreshold = tuneThreshold(pPos, yPos, 0, true);
+  const negMetrics = binaryMetrics(
+    pNeg.map((v) => (v >= negThreshold ? 1 : 0)),
+    yNeg,
+  );
   const posF1 = binaryMetrics(
-    posCal.pred,
-    posIdx.map((i) => val[i]!.pos ?? 0),
+    pPos.map((v) => (v >= posThreshold ? 1 : 0)),
+    yPos,
   ).f1;
-  log(`validation: negative macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`);
+  log(
+    `validation: negative threshold ${negThreshold} macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`,
+  );
 
   const counts: Record<string, number> = {};
   for (const e of train) counts[e.source] = (counts[e.source] ?? 0) + 1;
   const body: Omit<ModelArtifact, 'version'> = {
     format: 'yuqing-sentiment/1',
     bits,
-    negative: withShort(headArtifact(negW, negCal.long.platt, negCal.long.threshold), negCal),
-    positive: withShort(headArtifact(posW, posCal.long.platt, posCal.long.threshold), posCal),
+    negative: headArtifact(negW, negPlatt, negThreshold),
+    positive: headArtifact(posW, posPlatt, posThreshold),
     lexicon: lexiconLists,
     meta: {
       trainRows: counts,

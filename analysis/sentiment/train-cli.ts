@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createTokenizer } from '../tokenizer.js';
+import { loadConfig } from '../../config/load.js';
 import { argValue, watchlistAliases } from './cli-args.js';
 import { DEFAULT_DATA_DIR } from './data.js';
 import { evaluateAll, formatTable } from './evaluate.js';
@@ -27,4 +27,4 @@ const bits = Number(argValue(args, 'bits', '18'));
 const { artifact } = trainModel({ dataDir, extraWords, bits, log: (m) => console.log(m) });
 writeFileSync(out, JSON.stringify(artifact));
 console.log(`wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB, ${artifact.version}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-console.log(formatTable(evaluateAll(modelFromArtifact(artifact), createTokenizer({ extraWords }), dataDir)));
+console.log(formatTable(evaluateAll(loadConfig(), dataDir, modelFromArtifact(artifact)).rows));

@@ -67,7 +67,7 @@ export interface SgdOptions {
   seed: number;
 }
 
-export const DEFAULT_SGD: SgdOptions = { epochs: 8, learningRate: 0.2, l2: 1e-6, seed: 20240501 };
+export const DEFAULT_SGD: SgdOptions = { epochs: 8, learningRate: 0.1, l2: 1e-6, seed: 20240501 };
 
 /** Logistic regression by AdaGrad. `rows` selects the rows to train on; `y`, `w` their targets and weights. */
 export function trainLogistic(m: FeatureMatrix, rows: Int32Array, y: Float32Array, sw: Float32Array, bits: number, opt: SgdOptions): Float64Array {
@@ -219,4 +219,36 @@ export function versionOf(art: Omit<ModelArtifact, 'version'>): string {
     .update(art.positive.weights)
     .update(JSON.stringify([art.negative.platt, art.positive.platt]));
   return `sentiment-lr-${h.digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * Opinion-word polarity from annotated rows (training split only): for each opinion span seen in at
+ * least `minCount` rows, the smoothed log-odds of a negative row relative to the prior; spans with
+ * |log-odds| ≤ 0.5 are dropped. Returns `word,logOdds` lines, sorted (deterministic).
+ */
+export function learnOpinionLexicon(rows: readonly Example[], minCount = 2): string {
+  const all = new Map<string, number>();
+  const neg = new Map<string, number>();
+  let nRows = 0;
+  let nNeg = 0;
+  for (const r of rows) {
+    if (!r.opinions) continue;
+    nRows++;
+    nNeg += r.neg;
+    for (const s of new Set(r.opinions)) {
+      all.set(s, (all.get(s) ?? 0) + 1);
+      if (r.neg) neg.set(s, (neg.get(s) ?? 0) + 1);
+    }
+  }
+  if (nRows === 0 || nNeg === 0) return '';
+  const prior = nNeg / nRows;
+  const priorLogit = Math.log(prior / (1 - prior));
+  const out: string[] = [];
+  for (const [s, c] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (c < minCount) continue;
+    const p = ((neg.get(s) ?? 0) + 2 * prior) / (c + 2);
+    const lo = Math.log(p / (1 - p)) - priorLogit;
+    if (Math.abs(lo) > 0.5) out.push(`${s},${lo.toFixed(2)}`);
+  }
+  return out.join('\n');
 }

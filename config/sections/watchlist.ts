@@ -8,6 +8,11 @@ export const institutionSchema = z
     name: z.string().min(1),
     /** Aliases matched in text (full names, short names, English). */
     aliases: z.array(z.string().min(1)).min(1),
+    /**
+     * Ambiguous short forms (中信, 民生) matched only in a bank-customer context: the post speaks of a
+     * bank service (客服, 催收, 返现, 信用卡, 额度 …) and the short form is not part of another word.
+     */
+    contextAliases: z.array(z.string().min(1)).optional(),
     /** Words that, when they contain or surround a match, mean it is not this institution (招商局 ≠ 招商银行). */
     exclude: z.array(z.string()).default([]),
     /** The bank running this service. Exactly one institution should be marked. */

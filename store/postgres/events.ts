@@ -1,6 +1,7 @@
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import { authorKey, isComplainant, isMediaMention } from '../../lib/who-counts.js';
 import { decodeCursor, encodeCursor, normIso } from '../sqlite/codec.js';
-import { type EventRow, isComplainant, isEventCursor, isMediaMention, rowToEvent } from '../sqlite/events.js';
+import { type EventRow, isEventCursor, rowToEvent } from '../sqlite/events.js';
 import type { EventQuery, Page } from '../store.js';
 import { dollar, pgCode, type Queryable } from './db.js';
 
@@ -44,12 +45,12 @@ export class PgEventRepo {
     }
     if (!locked) throw new Error(`event ${eventId} not saved; call saveEvent before completeMention`);
     if (locked.linked !== 1) return this.get(eventId, c);
-    const kinds = ['a', ...(isComplainant(m, a) ? ['c'] : []), ...(isMediaMention(m) ? ['m'] : [])];
+    const kinds = ['a', ...(isComplainant(m, a.sentiment.label) ? ['c'] : []), ...(isMediaMention(m) ? ['m'] : [])];
     const fresh = new Set(
       (
         await c.query(
           'INSERT INTO event_members (event_id, kind, member) SELECT $1, k, $2 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING RETURNING kind',
-          [eventId, `${m.source}:${m.author.key}`, kinds],
+          [eventId, authorKey(m), kinds],
         )
       ).rows.map((r: { kind: string }) => r.kind),
     );

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import { authorKey, isComplainant, isMediaMention } from '../../lib/who-counts.js';
 import { listColumn, mentionData, normIso, sortKey } from './codec.js';
-import { type EventRepo, isComplainant, isMediaMention } from './events.js';
+import type { EventRepo } from './events.js';
 import type { Rollups } from './reports.js';
 
 export interface BulkItem {
@@ -73,9 +74,9 @@ export class BulkImporter {
           if (eventId) {
             this.touched.add(eventId);
             this.s.link.run(eventId, m.id, publishedAt);
-            const author = `${m.source}:${m.author.key}`;
+            const author = authorKey(m);
             this.s.member.run(eventId, 'a', author);
-            if (isComplainant(m, a)) this.s.member.run(eventId, 'c', author);
+            if (isComplainant(m, a.sentiment.label)) this.s.member.run(eventId, 'c', author);
             if (isMediaMention(m)) this.s.member.run(eventId, 'm', author);
           }
         }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Analysis, Event, Mention } from '../../lib/domain.js';
+import { authorKey as authorKeyOf, isComplainant, isMediaMention } from '../../lib/who-counts.js';
 import type { EventQuery, Page } from '../store.js';
 import { decodeCursor, encodeCursor, normIso, prepared } from './codec.js';
 
@@ -49,15 +50,6 @@ export function rowToEvent(r: EventRow): Event {
 
 export const isEventCursor = (v: unknown): v is { t: string; id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { t: unknown }).t === 'string' && typeof (v as { id: unknown }).id === 'string';
-
-/** Who counts as a complainant: a non-media author of a negative complaint or social post. */
-export function isComplainant(m: Mention, a: Analysis): boolean {
-  return a.sentiment.label === 'negative' && (m.sourceType === 'complaint' || m.sourceType === 'social') && !m.author.isMedia;
-}
-
-export function isMediaMention(m: Mention): boolean {
-  return m.sourceType === 'news' || m.author.isMedia;
-}
 
 /** Events with stats maintained incrementally: each completion touches a constant number of rows. */
 export class EventRepo {
@@ -120,9 +112,9 @@ export class EventRepo {
     const linked = this.s.link.run(eventId, m.id, publishedAt).changes === 1;
     if (!linked) return this.get(eventId);
     const row = this.s.get.get(eventId) as EventRow;
-    const authorKey = `${m.source}:${m.author.key}`;
+    const authorKey = authorKeyOf(m);
     const newAuthor = this.s.member.run(eventId, 'a', authorKey).changes;
-    const newComplainant = isComplainant(m, a) ? this.s.member.run(eventId, 'c', authorKey).changes : 0;
+    const newComplainant = isComplainant(m, a.sentiment.label) ? this.s.member.run(eventId, 'c', authorKey).changes : 0;
     const newMedia = isMediaMention(m) ? this.s.member.run(eventId, 'm', authorKey).changes : 0;
     const sources = JSON.parse(row.sources) as string[];
     if (!sources.includes(m.source)) sources.push(m.source);

@@ -59,12 +59,17 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     const clauses: string[] = [];
     const spy: SentimentModel = {
       version: shipped.version,
-      predict: (input) => {
+      negativeThreshold: shipped.negativeThreshold,
+      predict: (input, threshold) => {
         clauses.push(input.normalized);
-        return shipped.predict(input);
+        return shipped.predict(input, threshold);
       },
     };
-    const spied = createAnalyzer(config, { model: spy });
+    // The shipped threshold is recall-first (about 0.03): at it the model also reads the praise clauses
+    // (招商银行就好多了，服务很好) as negative. Targeting is checked at an explicit precision-leaning override.
+    const precise = testConfig({ analysis: { negativeThreshold: 0.3 } });
+    const spied = createAnalyzer(precise, { model: spy });
+    const plain = createAnalyzer(precise, { model: shipped });
     const posts = [
       '工商银行信用卡年费被扣了800元，说好首年免年费，客服不给退，招商银行就好多了，服务很好',
       '建设银行理财经理误导销售，亏了12%，交通银行的经理很专业，风险讲得很清楚',
@@ -74,7 +79,7 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
       clauses.length = 0;
       const a = spied.analyze(mention(text), at);
       // Same analysis as with the model's label-only path (the shipped analyzer).
-      assert.deepEqual(a.institutions, analyzer.analyze(mention(text), at).institutions, text);
+      assert.deepEqual(a.institutions, plain.analyze(mention(text), at).institutions, text);
       assert.equal(a.institutions[0]?.sentiment, 'negative', text);
       assert.notEqual(a.institutions[1]?.sentiment, 'negative', text);
       assert.equal(a.primaryInstitution, a.institutions[0]?.id);
@@ -137,5 +142,40 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
     const custom = createAnalyzer(config, { model: lexiconModel });
     assert.equal(custom.modelVersion, 'test-lexicon');
     assert.equal(custom.analyze(mention('建行的理财经理很专业，点赞'), at).sentiment.label, 'positive');
+  });
+
+  it('labels with the model artifact threshold unless config overrides it explicitly', () => {
+    const shipped = loadSentimentModel();
+    assert.deepEqual(analyzer.threshold, { value: shipped.negativeThreshold, origin: 'model' });
+    const text = '这个浦发的审批速度真是服了';
+    const { score } = analyzer.analyzeText(text).sentiment;
+    // An override just above / at the score flips the label: the override is the one number in force.
+    const above = createAnalyzer(testConfig({ analysis: { negativeThreshold: Math.min(1, score + 0.01) } }));
+    assert.deepEqual(above.threshold.origin, 'config');
+    assert.equal(above.analyzeText(text).sentiment.label === 'negative', false);
+    const exact = createAnalyzer(testConfig({ analysis: { negativeThreshold: score } }));
+    assert.equal(exact.analyzeText(text).sentiment.label, 'negative');
+    assert.equal(exact.analyzeText(text).sentiment.score, score);
+  });
+
+  it('labels the short complaints of issue 10 negative and finds the bank each names', () => {
+    const posts: Array<[string, string | undefined]> = [
+      ['等了半个月额度还没批下来，心累', undefined],
+      ['招行客服每天打三个电话推销，烦死', 'cmb'],
+      ['工行app转账又卡住了，钱也不知道到没到', 'icbc'],
+      ['这个浦发的审批速度真是服了', 'spdb'],
+      ['中信说好的返现一直不到账，找客服也没用', 'citic'],
+      ['民生的催收电话打到我单位去了，太过分', 'cmbc'],
+    ];
+    for (const [text, bank] of posts) {
+      const a = analyzer.analyzeText(text);
+      assert.equal(a.sentiment.label, 'negative', `${text}: ${a.sentiment.score}`);
+      assert.deepEqual(
+        a.institutions.map((h) => h.id),
+        bank ? [bank] : [],
+        text,
+      );
+      if (bank) assert.equal(a.institutions[0]?.sentiment, 'negative', text);
+    }
   });
 });

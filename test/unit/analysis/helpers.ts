@@ -41,13 +41,14 @@ const POS = ['好', '满意', '感谢', '耐心', '专业', '点赞', '贴心', 
  */
 export const lexiconModel: SentimentModel = {
   version: 'test-lexicon',
-  predict({ normalized }) {
+  negativeThreshold: 0.5,
+  predict({ normalized }, threshold = 0.5) {
     let neg = 0;
     let pos = 0;
     for (const w of NEG) if (normalized.includes(w)) neg++;
     for (const w of POS) if (normalized.includes(w) && !normalized.includes(`不${w}`)) pos++;
-    const label: SentimentLabel = neg > pos ? 'negative' : pos > neg ? 'positive' : 'neutral';
     const score = neg > pos ? 0.9 : pos > neg ? 0.05 : 0.3;
+    const label: SentimentLabel = score >= threshold ? 'negative' : pos > neg ? 'positive' : 'neutral';
     return { label, score, negativePhrases: NEG.filter((w) => normalized.includes(w)) };
   },
 };

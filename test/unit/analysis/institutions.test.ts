@@ -33,6 +33,23 @@ describe('analysis/institutions', () => {
     assert.deepEqual(ids('平安银行的信用卡'), ['pab']);
   });
 
+  it('reads 中信 / 民生 as the banks only in a bank-customer context', () => {
+    assert.deepEqual(ids('中信说好的返现一直不到账，找客服也没用'), ['citic']);
+    assert.deepEqual(ids('民生的催收电话打到我单位去了，太过分'), ['cmbc']);
+    assert.deepEqual(ids('中信的额度真是给的少'), ['citic']);
+    // Not a bank: other CITIC companies, the common noun 民生, and 民/中 straddling another word.
+    assert.deepEqual(ids('中信证券营业部转账到账慢'), []);
+    assert.deepEqual(ids('中信建投研报：银行板块估值修复'), []);
+    assert.deepEqual(ids('民生工程建设稳步推进，惠及百姓'), []);
+    assert.deepEqual(ids('关注民生，改善民生，贷款利率下调'), []);
+    assert.deepEqual(ids('国计民生，银行贷款支持实体经济'), []);
+    assert.deepEqual(ids('居民生活水平不断提高，信用卡消费增长'), []);
+    assert.deepEqual(ids('集中信息化改造，银行网点升级'), []);
+    // Without any bank-service word the short form is not enough.
+    assert.deepEqual(ids('民生，是最大的政治'), []);
+    assert.deepEqual(ids('中信今天的新闻很多'), []);
+  });
+
   it('rejects short aliases that straddle a word (施工行为, 集中行动, 成交行情) but keeps 工行业务', () => {
     assert.deepEqual(ids('工地施工行为不规范，集中行动整治'), []);
     assert.deepEqual(ids('今日成交行情火爆，新建行政楼'), []);

@@ -182,7 +182,16 @@ rules:
       assert.equal(matchesTrigger(trigger, { ...hot, topics: ['wealth_loss'] }, at), false);
       assert.equal(matchesTrigger(trigger, { ...hot, institution: 'icbc' }, at), false);
       assert.equal(matchesTrigger(trigger, makeEvent({ sources: ['weibo'], mentionCount: 4, lastHourCount: 4 }), now), false, 'minimum 5');
-      assert.deepEqual(['weibo', 'heimao', 'jutousu', 'rss:people-finance', 'cls'].map(sourceTypeOf), ['social', 'complaint', 'complaint', 'news', 'news']);
+      assert.deepEqual(['weibo', 'weibo-comments', 'douyin', 'appstore', 'heimao', 'jutousu', 'rss:people-finance', 'cls'].map(sourceTypeOf), [
+        'social',
+        'social',
+        'social',
+        'social',
+        'complaint',
+        'complaint',
+        'news',
+        'news',
+      ]);
     });
   });
 
