@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
+import { isMediaMention } from '../../lib/who-counts.js';
 import { READ_ROLES } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { caseSummaryDto, eventDto, mentionDto } from '../dto.js';
@@ -67,9 +68,10 @@ export function registerEventRoutes(registry: RouteRegistry, ctx: ApiContext): v
         if (m.sentiment?.label === 'negative') h.negative += 1;
         hourly.set(bucket, h);
       }
-      const timeline: z.input<typeof timelineEntrySchema>[] = dtos.map((m) => ({
+      const media = mentions.map(isMediaMention);
+      const timeline: z.input<typeof timelineEntrySchema>[] = dtos.map((m, i) => ({
         at: m.publishedAt,
-        type: m.author.isMedia ? 'media' : 'mention',
+        type: media[i] ? 'media' : 'mention',
         text: `${m.author.name}: ${(m.title ?? m.text).slice(0, 80)}`,
         ref: m.id,
       }));

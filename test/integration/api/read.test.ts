@@ -320,3 +320,34 @@ describe('API read endpoints (real SQLite store)', () => {
     assert.equal(weibo.running, false);
   });
 });
+
+describe('API event timeline: media as who-counts defines it', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('marks a news-source mention as media even when its author record does not say so (older or imported data)', async () => {
+    const news = await h.store.getMention('news-rss:chinanews-20251122-01');
+    const fee = await h.store.getEvent('ev_fee');
+    assert.ok(news?.analysis && fee);
+    const { analysis, ...stored } = news;
+    await h.store.saveEvent({ ...fee, id: 'ev_imported' });
+    const imported = {
+      ...stored,
+      id: 'news-rss:imported-01',
+      nativeId: 'imported-01',
+      contentHash: 'h-imported-01',
+      author: { key: '财经日报', name: '财经日报', isMedia: false },
+    };
+    await h.store.upsertMentions([imported]);
+    await h.store.completeMention(imported.id, analysis, 'ev_imported', imported.fetchedAt);
+    const res = await h.json('GET', '/api/v1/events/ev_imported', { role: 'pr' });
+    assert.equal(res.status, 200);
+    const entry = res.body.timeline.find((t: { ref: string }) => t.ref === imported.id);
+    assert.equal(entry?.type, 'media');
+  });
+});

@@ -5,7 +5,7 @@ import type { Config } from '../../../config/schema.js';
 import { iso } from '../../../lib/clock.js';
 import type { Mention } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
-import { harness } from '../escalation/helpers.js';
+import { type Harness, harness } from '../escalation/helpers.js';
 
 function post(id: string, text: string, extra: Partial<Mention>): Mention {
   return {
@@ -24,6 +24,22 @@ function post(id: string, text: string, extra: Partial<Mention>): Mention {
 
 /** The model never says negative (explicit threshold override): what counts must not depend on its score. */
 const notNegative = (config: Config): Config => ({ ...config, analysis: { ...config.analysis, negativeThreshold: 1 } });
+
+/** Runs the real pipeline once over the stored mentions, escalating through the harness's service. */
+async function runPipeline(h: Harness, analyzer: ReturnType<typeof createAnalyzer>): Promise<void> {
+  const processor = createMentionProcessor({
+    store: h.store,
+    analyse: analyserFn(analyzer),
+    owner: 'test',
+    shared: false,
+    clusterer: createClusterer(h.config.analysis, { clock: h.clock }),
+    onEventUpdated: (e) => h.service.onEventUpdated(e),
+    clock: h.clock,
+    log: silentLogger(),
+    windowHours: 72,
+  });
+  await processor.drainUnprocessed();
+}
 
 describe('complaint platforms and 1–2-star reviews are complaints by construction (pipeline → escalation)', function () {
   this.timeout(30_000);
@@ -44,18 +60,7 @@ describe('complaint platforms and 1–2-star reviews are complaints by construct
         assert.notEqual(analysis.sentiment.label, 'negative');
         assert.equal(analysis.primaryInstitution, 'cmb');
         await h.store.upsertMentions([c.mention]);
-        const pipeline = createMentionProcessor({
-          store: h.store,
-          analyse: analyserFn(analyzer),
-          owner: 'test',
-          shared: false,
-          clusterer: createClusterer(h.config.analysis, { clock: h.clock }),
-          onEventUpdated: (e) => h.service.onEventUpdated(e),
-          clock: h.clock,
-          log: silentLogger(),
-          windowHours: 72,
-        });
-        await pipeline.drainUnprocessed();
+        await runPipeline(h, analyzer);
         const [event] = (await h.store.listEvents({ limit: 5 })).items;
         assert.ok(event);
         assert.equal(event.distinctComplainants, 1);
@@ -79,18 +84,7 @@ describe('complaint platforms and 1–2-star reviews are complaints by construct
       await h.store.upsertMentions([m]);
       const analyzer = createAnalyzer(notNegative(h.config));
       assert.notEqual(analyzer.analyze(m, iso(h.clock.now())).sentiment.label, 'negative');
-      const pipeline = createMentionProcessor({
-        store: h.store,
-        analyse: analyserFn(analyzer),
-        owner: 'test',
-        shared: false,
-        clusterer: createClusterer(h.config.analysis, { clock: h.clock }),
-        onEventUpdated: (e) => h.service.onEventUpdated(e),
-        clock: h.clock,
-        log: silentLogger(),
-        windowHours: 72,
-      });
-      await pipeline.drainUnprocessed();
+      await runPipeline(h, analyzer);
       const [event] = (await h.store.listEvents({ limit: 5 })).items;
       assert.equal(event?.distinctComplainants ?? 0, 0);
       assert.equal(event ? await h.store.getCaseByEvent(event.id) : undefined, undefined);

@@ -4,8 +4,9 @@ import type { Institution } from '../../../../config/sections/watchlist.js';
 import { WeiboCommentsAdapter, type WeiboCommentsConfig } from '../../../../crawlers/sources/weibo-comments.js';
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
 import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { startWeiboServer, type WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
+import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
+import { useWeiboServer } from './weibo-server.js';
 
 const UID = '1650000002';
 const watchlist: Institution[] = [
@@ -35,13 +36,8 @@ describe('weibo-comments adapter', () => {
   let server: WeiboFixtureServer;
   let adapter: WeiboCommentsAdapter;
 
-  before(async () => {
-    server = await startWeiboServer({ now: () => new Date(NOW) });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.setFailure(null);
-    server.requests.length = 0;
+  useWeiboServer((s) => {
+    server = s;
     server.serveCanned('/comments/hotflow', null);
     server.comments.officialPosts = [
       { uid: UID, mid: PINNED, text: '【置顶】示例银行信用卡官方客服渠道', publishedAt: '2025-01-02T02:00:00.000Z', pinned: true },

@@ -5,8 +5,9 @@ import { isWeiboMedia, WeiboAdapter, type WeiboConfig, weiboIdTime } from '../..
 import { parseWeiboSearchHtml } from '../../../../crawlers/sources/weibo-html.js';
 import { FakeClock } from '../../../../lib/clock.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { startWeiboServer, type WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
+import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
+import { useWeiboServer } from './weibo-server.js';
 
 const watchlist: Institution[] = [
   { id: 'example_bank', name: '示例银行', aliases: ['示例银行', '示例行'], exclude: [], ourBank: true, category: 'joint_stock' },
@@ -23,13 +24,8 @@ describe('weibo: real-format behaviours', () => {
   let server: WeiboFixtureServer;
   let adapter: WeiboAdapter;
 
-  before(async () => {
-    server = await startWeiboServer({ now: () => new Date(NOW) });
-  });
-  after(() => server.close());
-  beforeEach(() => {
-    server.setFailure(null);
-    server.requests.length = 0;
+  useWeiboServer((s) => {
+    server = s;
     server.serveCanned('/api/container/getIndex', { body: platformFixture('weibo-search-real.json'), contentType: 'application/json' });
     server.serveCanned('/statuses/extend', null);
     // /statuses/extend answers from the item list.

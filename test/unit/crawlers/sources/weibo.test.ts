@@ -6,8 +6,9 @@ import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../li
 import { platformFixture } from '../../../fixtures/platforms/index.js';
 import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
 import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { startWeiboServer, type WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
+import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
+import { useWeiboServer } from './weibo-server.js';
 
 const watchlist: Institution[] = [
   { id: 'example_bank', name: '示例银行', aliases: ['示例银行', '示例银行信用卡中心', '示例行'], exclude: [], ourBank: true, category: 'joint_stock' },
@@ -32,17 +33,12 @@ describe('weibo adapter', () => {
   let server: WeiboFixtureServer;
   let adapter: WeiboAdapter;
 
-  before(async () => {
-    server = await startWeiboServer({ now: () => new Date(NOW) });
-  });
-  after(() => server.close());
-  beforeEach(() => {
+  useWeiboServer((s) => {
+    server = s;
     server.publish([]);
-    server.setFailure(null);
     server.requireVisitorCookie = false;
     server.serveCanned('/api/container/getIndex', null);
     server.serveCanned('/weibo', null);
-    server.requests.length = 0;
     adapter = new WeiboAdapter('weibo', config(server.url), watchlist);
   });
 
