@@ -152,6 +152,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       ...c,
       mentionCount: event.mentionCount,
       distinctAuthors: event.distinctAuthors,
+      distinctComplainants: event.distinctComplainants,
       mediaCount: event.mediaCount,
       title: event.title,
       topics: event.topics,
@@ -214,6 +215,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
             ruleId: d.ruleId,
             mentionCount: 0,
             distinctAuthors: 0,
+            distinctComplainants: 0,
             mediaCount: 0,
             responses: [],
             history: [],
@@ -313,6 +315,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       existing !== undefined &&
       (existing.mentionCount !== c.mentionCount ||
         existing.distinctAuthors !== c.distinctAuthors ||
+        existing.distinctComplainants !== c.distinctComplainants ||
         existing.mediaCount !== c.mediaCount ||
         existing.title !== c.title);
     if (history.length === 0 && !statsChanged) return undefined;
