@@ -1,5 +1,5 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
-import { emptyEventStats } from '../../../lib/domain.js';
+import { buildCase, buildEvent, buildNotification, plus } from '../../fixtures/builders.js';
 
 export interface MentionSpec {
   source?: string;
@@ -70,63 +70,16 @@ export function analysis(m: Mention, spec: AnalysisSpec): Analysis {
 }
 
 export function event(id: string, at: string, institution = 'icbc'): Event {
-  return {
-    id,
-    institution,
-    topics: ['credit_limit'],
-    keyTerms: ['信用卡', '降额'],
-    title: '工商银行信用卡被降额',
-    simhash: 'fedcba9876543210',
-    firstSeenAt: at,
-    lastSeenAt: at,
-    ...emptyEventStats(),
-  };
+  return buildEvent(id, at, { institution });
 }
 
 export function kase(id: string, eventId: string, openedAt: string, over: Partial<Case> = {}): Case {
-  return {
-    id,
-    eventId,
-    tier: 'L1',
-    owner: 'customer_service',
-    state: 'open',
-    institution: 'icbc',
-    title: '工商银行深圳分行网点服务态度差',
-    topics: ['service_attitude'],
-    openedAt,
-    updatedAt: openedAt,
-    tierSince: openedAt,
-    ackDueAt: new Date(Date.parse(openedAt) + 15 * 60_000).toISOString(),
-    deadlineAt: new Date(Date.parse(openedAt) + 2 * 3_600_000).toISOString(),
-    mentionCount: 1,
-    distinctAuthors: 1,
-    mediaCount: 0,
-    responses: [],
-    history: [],
-    breachedTiers: [],
-    ...over,
-  };
+  return buildCase(id, eventId, openedAt, over);
 }
 
 export function notification(id: string, caseId: string, key: string, at: string): Notification {
-  return {
-    id,
-    caseId,
-    tier: 'L1',
-    kind: 'opened',
-    channel: 'webhook',
-    recipient: 'cs-desk',
-    idempotencyKey: key,
-    subject: '【L1】工商银行客户投诉',
-    body: '客户投诉：网点服务态度差，请 2 小时内响应。',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    createdAt: at,
-  };
+  return buildNotification(id, caseId, key, at);
 }
 
 /** Adds minutes to an ISO instant. */
-export function plus(at: string, minutes: number): string {
-  return new Date(Date.parse(at) + minutes * 60_000).toISOString();
-}
+export { plus };
