@@ -1,6 +1,6 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
 import type { Store } from '../../../store/store.js';
-import { buildCase, buildEvent, buildNotification, plus } from '../../fixtures/builders.js';
+import { buildAnalysis, buildCase, buildEvent, buildMention, buildNotification, plus } from '../../fixtures/builders.js';
 
 export const T0 = '2025-11-22T02:00:00.000Z';
 
@@ -105,37 +105,24 @@ export const POSTS: PostSpec[] = [
 ];
 
 function toMention(p: PostSpec): Mention {
-  return {
-    id: `${p.source}:${p.nativeId}`,
-    source: p.source,
+  return buildMention(p.source, p.nativeId, p.text, p.publishedAt, {
     sourceType: p.sourceType,
-    nativeId: p.nativeId,
-    url: `https://example.invalid/${p.source}/${p.nativeId}`,
     ...(p.title ? { title: p.title } : {}),
-    text: p.text,
     author: { key: p.author, name: p.author, isMedia: p.isMedia ?? false, ...(p.isMedia ? { verifiedType: 3 } : {}), followers: 1200 },
-    publishedAt: p.publishedAt,
     fetchedAt: plus(p.publishedAt, 2),
-    contentHash: `h-${p.source}-${p.nativeId}`,
-  };
+  });
 }
 
 function toAnalysis(p: PostSpec, m: Mention): Analysis {
-  return {
-    mentionId: m.id,
+  return buildAnalysis(m, p.tokens, {
     sentiment: { label: p.label, score: p.label === 'negative' ? 0.93 : p.label === 'positive' ? 0.08 : 0.4 },
     institutions: [{ id: p.institution.id, name: p.institution.name, matched: p.institution.name, sentiment: p.label }],
     primaryInstitution: p.institution.id,
     topics: p.topics.map((t) => ({ ...t, phrases: [] })),
     severity: { regulatorMentioned: false, regulators: [], collectiveAction: false, reach: 1200, runRumour: false },
-    tokens: p.tokens,
-    keyTerms: p.tokens.slice(0, 3),
-    simhash: '0123456789abcdef',
     displayText: p.displayText,
-    negativePhrases: [],
-    modelVersion: 'test-1',
     analyzedAt: plus(p.publishedAt, 3),
-  };
+  });
 }
 
 function event(id: string, institution: string, title: string, topics: string[], at: string): Event {

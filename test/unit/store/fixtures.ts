@@ -1,5 +1,5 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
-import { buildCase, buildEvent, buildNotification, plus } from '../../fixtures/builders.js';
+import { buildAnalysis, buildCase, buildEvent, buildMention, buildNotification, plus } from '../../fixtures/builders.js';
 
 export interface MentionSpec {
   source?: string;
@@ -16,19 +16,12 @@ export interface MentionSpec {
 export function mention(spec: MentionSpec): Mention {
   const source = spec.source ?? 'weibo';
   const author = spec.author ?? `u${spec.nativeId}`;
-  const m: Mention = {
-    id: `${source}:${spec.nativeId}`,
-    source,
+  const m = buildMention(source, spec.nativeId, spec.text, spec.publishedAt, {
     sourceType: spec.sourceType ?? 'social',
-    nativeId: spec.nativeId,
-    url: `https://example.invalid/${source}/${spec.nativeId}`,
-    text: spec.text,
     author: { key: author, name: `用户${author}`, isMedia: spec.isMedia ?? false, followers: 120 },
-    publishedAt: spec.publishedAt,
-    fetchedAt: spec.publishedAt,
     contentHash: spec.contentHash ?? `h-${source}-${spec.nativeId}`,
     metrics: { reposts: 1, comments: 2, likes: 3 },
-  };
+  });
   if (spec.title) m.title = spec.title;
   return m;
 }
@@ -46,8 +39,7 @@ export interface AnalysisSpec {
 export function analysis(m: Mention, spec: AnalysisSpec): Analysis {
   const label = spec.label ?? 'negative';
   const institution = spec.institution ?? 'icbc';
-  return {
-    mentionId: m.id,
+  return buildAnalysis(m, spec.tokens, {
     sentiment: { label, score: label === 'negative' ? 0.9 : label === 'positive' ? 0.1 : 0.5 },
     institutions: [{ id: institution, name: '工商银行', matched: '工行', sentiment: label }],
     primaryInstitution: institution,
@@ -59,14 +51,8 @@ export function analysis(m: Mention, spec: AnalysisSpec): Analysis {
       reach: 10,
       runRumour: spec.rumour ?? false,
     },
-    tokens: spec.tokens,
-    keyTerms: spec.tokens.slice(0, 3),
-    simhash: '0123456789abcdef',
     displayText: spec.displayText ?? m.text,
-    negativePhrases: [],
-    modelVersion: 'test-1',
-    analyzedAt: m.publishedAt,
-  };
+  });
 }
 
 export function event(id: string, at: string, institution = 'icbc'): Event {
