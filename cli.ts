@@ -66,7 +66,7 @@ program
     return n;
   })
   .action(async (opts: { speed?: number }) => {
-    const { runDemo } = await import('./app/demo.js');
+    const { runDemo } = await import('./app/demo/index.js');
     const demo = await runDemo({ files: configFiles(), speed: opts.speed ?? 1 });
     const stop = async () => {
       await demo.close();

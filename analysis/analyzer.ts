@@ -1,4 +1,4 @@
-import { projectPath } from '../config/load.js';
+import { projectPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Analysis, InstitutionHit, Mention, SentimentLabel, TopicHit } from '../lib/domain.js';
 import { type AcMatches, SharedDictionary } from './ahocorasick.js';

@@ -1,16 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { projectRoot } from './paths.js';
 import { type Config, configSchema } from './schema.js';
 
-/** The project root (where package.json lives), whether running from source or from dist/. */
-export const projectRoot = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-})();
+export { projectPath, projectRoot } from './paths.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -119,9 +114,4 @@ export function loadConfig(options: LoadOptions = {}): Config {
 function readWatchlist(): unknown {
   const file = resolve(projectRoot, 'config/watchlist.yaml');
   return existsSync(file) ? (parseYaml(readFileSync(file, 'utf8')) as unknown) : [];
-}
-
-/** Resolves a project-relative path (model files, rule files) against the project root. */
-export function projectPath(p: string): string {
-  return isAbsolute(p) ? p : resolve(projectRoot, p);
 }

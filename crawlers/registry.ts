@@ -11,7 +11,12 @@ import { createAdapter } from './sources/index.js';
 import type { BrowserFetcher, SourceAdapter } from './types.js';
 
 /** Feeds have no keyword search: one run fetches the whole feed with query `*`. */
-const FEED_KINDS = new Set<SourceConfig['kind']>(['rss', 'sina-roll', 'cls']);
+const FEED_KINDS = new Set<string>(['rss', 'sina-roll', 'cls']);
+
+/** Feeds have no keyword search: the runner calls them once per run with query '*'. */
+export function isFeedKind(kind: string): boolean {
+  return FEED_KINDS.has(kind);
+}
 
 export interface CrawlersDeps {
   store: RunnerStore;
@@ -47,7 +52,7 @@ export interface Crawlers {
  */
 export function queriesForSource(source: SourceConfig, watchlist: Institution[]): string[] {
   if (source.queries.length > 0) return [...new Set(source.queries)];
-  if (FEED_KINDS.has(source.kind)) return ['*'];
+  if (isFeedKind(source.kind)) return ['*'];
   if (source.kind === 'weibo-comments') return [...new Set(watchlist.flatMap((i) => i.weiboUids ?? []))];
   if (source.kind === 'appstore') return [...new Set(watchlist.flatMap((i) => i.appStoreIds ?? []))];
   const queries: string[] = [];

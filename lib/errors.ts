@@ -27,6 +27,12 @@ export class BlockedError extends Error {
   }
 }
 
+/**
+ * HTTP 456: the platform's rate-limit block. A cool-down is the only cure (a browser retry would be blocked
+ * too), so adapters that fall back to a browser on other blocks tell it apart by class, not by message.
+ */
+export class RateLimitBlockError extends BlockedError {}
+
 /** Bad input (a malformed item or page): skip it, count it, go on. */
 export class NonRetryableError extends Error {
   override name = 'NonRetryableError';

@@ -88,7 +88,7 @@ export class BullMqQueue implements JobQueue, RecurringJobs {
       },
     );
     worker.on('failed', (job, err) => {
-      const final = !job || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final) this.log.warn('job failed', { name, jobId: job?.id, attempt: job?.attemptsMade, error: errorMessage(err) });
     });
     worker.on('error', (err) => this.log.warn('worker error', { name, error: errorMessage(err) }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage, RetryLaterError } from '../lib/errors.js';
+import { errorMessage, NonRetryableError, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { JobHandler, JobOptions, JobQueue, QueueStats } from './queue.js';
+import { type JobHandler, type JobOptions, type JobQueue, type QueueStats, UnrecoverableJobError } from './queue.js';
 
 /** Timer functions, injectable so that tests control backoff and delays. */
 export interface Timers {
@@ -36,7 +36,7 @@ export const DEFAULT_BACKOFF_MS = 1000;
 
 /** Errors after which retrying is pointless: the queue's own and the project's "bad input" error. */
 export function isUnrecoverable(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'UnrecoverableJobError' || err.name === 'NonRetryableError');
+  return err instanceof UnrecoverableJobError || err instanceof NonRetryableError;
 }
 
 /**

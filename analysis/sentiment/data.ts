@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
-import { projectRoot } from '../../config/load.js';
+import { projectRoot } from '../../config/paths.js';
 
 /** Binary target: 1 = negative about the institution or its service. `pos` = 1 for positive posts. */
 export interface Example {

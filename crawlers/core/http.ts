@@ -1,7 +1,7 @@
 import { CookieJar } from 'tough-cookie';
 import { type Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
 import type { Clock } from '../../lib/clock.js';
-import { BlockedError, errorMessage, NonRetryableError, RetryLaterError } from '../../lib/errors.js';
+import { BlockedError, errorMessage, NonRetryableError, RateLimitBlockError, RetryLaterError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Metrics } from '../../lib/metrics.js';
 import type { Fetcher, FetchRequest, FetchResponse } from '../types.js';
@@ -214,7 +214,8 @@ export function createFetcher(options: FetcherOptions): CoreFetcher {
     const blocked = detectBlock(probe) ?? options.detectBlock?.(probe);
     if (blocked) {
       const retryAfter = parseRetryAfter(headers['retry-after'], options.clock.now());
-      throw new BlockedError(`${source} blocked: ${blocked} (${req.url})`, retryAfter);
+      const Blocked = probe.status === 456 ? RateLimitBlockError : BlockedError;
+      throw new Blocked(`${source} blocked: ${blocked} (${req.url})`, retryAfter);
     }
     if (res.status === 304) return { status: 304, url, headers, text: '' };
     if (res.status === 429 || res.status === 503) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../../config/sections/crawl.js';
 import type { RawPost } from '../../lib/domain.js';
-import { BlockedError, NonRetryableError } from '../../lib/errors.js';
+import { BlockedError, NonRetryableError, RateLimitBlockError } from '../../lib/errors.js';
 import { parseUnixSeconds } from '../core/dates.js';
 import { stripHtml } from '../core/text.js';
 import type { PageResult, SourceAdapter, SourceContext } from '../types.js';
@@ -132,7 +132,7 @@ export class HeimaoAdapter implements SourceAdapter {
       body = res.json;
     } catch (err) {
       // A login page instead of JSON; 456 is a rate limit and is left to the cool-down.
-      if (err instanceof BlockedError && !/\b456\b/.test(err.message) && this.canBrowse(ctx)) return this.browserSearch(query, ctx);
+      if (err instanceof BlockedError && !(err instanceof RateLimitBlockError) && this.canBrowse(ctx)) return this.browserSearch(query, ctx);
       throw err;
     }
     const result = asRecord(asRecord(body)?.result);

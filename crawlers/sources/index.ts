@@ -38,11 +38,6 @@ export function createAdapter(id: string, config: SourceConfig, watchlist: Insti
   }
 }
 
-/** Feeds have no keyword search: the runner calls them once per run with query '*'. */
-export function isFeedKind(kind: string): boolean {
-  return kind === 'rss' || kind === 'sina-roll' || kind === 'cls';
-}
-
 export { AppStoreAdapter } from './appstore.js';
 export { ClsAdapter, clsSign } from './cls.js';
 export { DouyinAdapter } from './douyin.js';

@@ -18,11 +18,11 @@ import {
   titleText,
 } from '../sqlite/codec.js';
 import { byPublished, isSkCursor, type JoinedRow, toView } from '../sqlite/mentions.js';
-import type { RollupKey } from '../sqlite/reports.js';
+import type { RollupKey } from '../sqlite/rollups.js';
 import { type CompletionItem, type CompletionResult, type Lease, LeaseLostError, type MentionQuery, type MentionView, type Page } from '../store.js';
 import { dollar, inTx, inTxRetry, lockKey, type Queryable } from './db.js';
 import { PgEventRepo } from './events.js';
-import type { PgRollups } from './reports.js';
+import type { PgRollups } from './rollups.js';
 
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

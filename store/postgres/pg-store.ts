@@ -24,7 +24,7 @@ import { PgCaseRepo } from './cases.js';
 import { createPool, lockKey, pgCode, quoteIdent } from './db.js';
 import { PgMentionRepo } from './mentions.js';
 import { migratePg } from './migrations.js';
-import { PgRollups } from './reports.js';
+import { PgRollups } from './rollups.js';
 
 export interface PgStoreOptions {
   /** postgres://user:password@host:port/database */

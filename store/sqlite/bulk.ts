@@ -3,7 +3,7 @@ import type { Analysis, Event, Mention } from '../../lib/domain.js';
 import { authorKey, isComplainant, isMediaMention } from '../../lib/who-counts.js';
 import { listColumn, mentionData, normIso, sortKey } from './codec.js';
 import type { EventRepo } from './events.js';
-import type { Rollups } from './reports.js';
+import type { Rollups } from './rollups.js';
 
 export interface BulkItem {
   mention: Mention;

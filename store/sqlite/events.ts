@@ -179,8 +179,9 @@ export class EventRepo {
   }
 
   /**
-   * Recomputes stats of the given events from event_mentions in one pass (bulk import only).
-   * `facts` gives, per mention, what the incremental path derives from the mention and analysis.
+   * Recomputes stats of the given events in one pass (bulk import only) from what is already stored:
+   * event_mentions, event_members (the authors, complainants and media the incremental path recorded)
+   * and the mentions' analyses. It takes no per-mention facts: the members rows already hold them.
    */
   rebuildStats(eventIds: string[]): void {
     const agg = this.db.prepare(`SELECT count(*) AS n, min(published_at) AS first, max(published_at) AS last FROM event_mentions WHERE event_id = ?`);

@@ -22,7 +22,7 @@ import {
   titleText,
 } from './codec.js';
 import { EventRepo } from './events.js';
-import type { Rollups } from './reports.js';
+import type { Rollups } from './rollups.js';
 
 export type Tokenize = (text: string) => string[];
 

@@ -24,7 +24,7 @@ import { BulkImporter, type BulkItem } from './bulk.js';
 import { CaseRepo } from './cases.js';
 import { MentionRepo, type Tokenize } from './mentions.js';
 import { migrate } from './migrations.js';
-import { Rollups } from './reports.js';
+import { Rollups } from './rollups.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */

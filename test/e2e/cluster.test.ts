@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createInstitutionMatcher } from '../../analysis/institutions.js';
+import { buildCardFeeScenario } from '../../app/demo/scenario/card-fee.js';
+import { type FixtureServers, startFixtureServers } from '../../app/demo/servers/index.js';
 import { loadConfig } from '../../config/load.js';
 import type { Case } from '../../lib/domain.js';
 import { silentLogger } from '../../lib/logger.js';
 import { createStore } from '../../store/index.js';
 import { backendUrl, uniquePrefix } from '../fixtures/backends.js';
 import { startHttpReceiver } from '../fixtures/receivers.js';
-import { buildCardFeeScenario } from '../fixtures/scenario/card-fee.js';
-import { type FixtureServers, startFixtureServers } from '../fixtures/servers/index.js';
 import { dropSchemas, randomSchema } from '../unit/store/pg-env.js';
 import { openEventStream, type RoleProcess, startRole, until } from './helpers/processes.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Demo, dashboardLink, runDemo } from '../../app/demo.js';
+import { type Demo, dashboardLink, runDemo } from '../../app/demo/index.js';
 import { findChrome } from '../../crawlers/core/browser.js';
 import type { Case, Event } from '../../lib/domain.js';
 

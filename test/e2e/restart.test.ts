@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createInstitutionMatcher } from '../../analysis/institutions.js';
+import { buildCardFeeScenario } from '../../app/demo/scenario/card-fee.js';
+import { type FixtureServers, startFixtureServers } from '../../app/demo/servers/index.js';
 import { loadConfig, projectRoot } from '../../config/load.js';
 import type { Case } from '../../lib/domain.js';
 import { silentLogger } from '../../lib/logger.js';
 import { createStore } from '../../store/index.js';
 import { startHttpReceiver } from '../fixtures/receivers.js';
-import { buildCardFeeScenario } from '../fixtures/scenario/card-fee.js';
-import { type FixtureServers, startFixtureServers } from '../fixtures/servers/index.js';
 
 const API_KEY = 'restart_test_admin_key_0123456789';
 

@@ -3,7 +3,7 @@ import type { SentimentLabel } from '../../../lib/domain.js';
 import { createHighlighter } from '../../../lib/html.js';
 import type { Logger } from '../../../lib/logger.js';
 import { DAY_MS, HOUR_MS, SHANGHAI_OFFSET_MS } from '../../sqlite/codec.js';
-import { type SeriesRow, seriesPoints } from '../../sqlite/reports.js';
+import { type SeriesRow, seriesPoints } from '../../sqlite/rollups.js';
 import type { MentionQuery, MentionView, Page, SeriesPoint, SeriesQuery } from '../../store.js';
 import { clampLimit, decodeTimeCursor, encodeTimeCursor, flatten, hourRange, retentionCutoff, sortShare, sortTerms } from '../common.js';
 import { SearchUnavailableError } from '../errors.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createHighlighter } from '../../../lib/html.js';
 import type { Logger } from '../../../lib/logger.js';
-import { type SeriesRow, seriesPoints } from '../../sqlite/reports.js';
+import { type SeriesRow, seriesPoints } from '../../sqlite/rollups.js';
 import type { MentionQuery, MentionView, Page, SeriesPoint, SeriesQuery } from '../../store.js';
 import { clampLimit, decodeTimeCursor, encodeTimeCursor, type FlatDoc, flatten, hourRange, retentionCutoff, sortShare, sortTerms } from '../common.js';
 import { redactSecrets, SearchUnavailableError } from '../errors.js';

@@ -1,12 +1,10 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
-import { emptyEventStats } from '../../../lib/domain.js';
 import type { Store } from '../../../store/store.js';
+import { buildAnalysis, buildCase, buildEvent, buildMention, buildNotification, plus } from '../../fixtures/builders.js';
 
 export const T0 = '2025-11-22T02:00:00.000Z';
 
-export function plus(at: string, minutes: number): string {
-  return new Date(Date.parse(at) + minutes * 60_000).toISOString();
-}
+export { plus };
 
 export interface PostSpec {
   source: string;
@@ -107,96 +105,50 @@ export const POSTS: PostSpec[] = [
 ];
 
 export function toMention(p: PostSpec): Mention {
-  return {
-    id: `${p.source}:${p.nativeId}`,
-    source: p.source,
+  return buildMention(p.source, p.nativeId, p.text, p.publishedAt, {
     sourceType: p.sourceType,
-    nativeId: p.nativeId,
-    url: `https://example.invalid/${p.source}/${p.nativeId}`,
     ...(p.title ? { title: p.title } : {}),
-    text: p.text,
     author: { key: p.author, name: p.author, isMedia: p.isMedia ?? false, ...(p.isMedia ? { verifiedType: 3 } : {}), followers: 1200 },
-    publishedAt: p.publishedAt,
     fetchedAt: plus(p.publishedAt, 2),
-    contentHash: `h-${p.source}-${p.nativeId}`,
-  };
+  });
 }
 
 export function toAnalysis(p: PostSpec, m: Mention): Analysis {
-  return {
-    mentionId: m.id,
+  return buildAnalysis(m, p.tokens, {
     sentiment: { label: p.label, score: p.label === 'negative' ? 0.93 : p.label === 'positive' ? 0.08 : 0.4 },
     institutions: [{ id: p.institution.id, name: p.institution.name, matched: p.institution.name, sentiment: p.label }],
     primaryInstitution: p.institution.id,
     topics: p.topics.map((t) => ({ ...t, phrases: [] })),
     severity: { regulatorMentioned: false, regulators: [], collectiveAction: false, reach: 1200, runRumour: false },
-    tokens: p.tokens,
-    keyTerms: p.tokens.slice(0, 3),
-    simhash: '0123456789abcdef',
     displayText: p.displayText,
-    negativePhrases: [],
-    modelVersion: 'test-1',
     analyzedAt: plus(p.publishedAt, 3),
-  };
+  });
 }
 
 function event(id: string, institution: string, title: string, topics: string[], at: string): Event {
-  return {
-    id,
-    institution,
-    topics,
-    keyTerms: ['信用卡', '年费'],
-    title,
-    simhash: 'fedcba9876543210',
-    firstSeenAt: at,
-    lastSeenAt: at,
-    ...emptyEventStats(),
-  };
+  return buildEvent(id, at, { institution, topics, keyTerms: ['信用卡', '年费'], title });
 }
 
 export function caseFixture(id: string, eventId: string, openedAt: string, over: Partial<Case> = {}): Case {
-  return {
-    id,
-    eventId,
-    tier: 'L1',
-    owner: 'customer_service',
-    state: 'open',
+  return buildCase(id, eventId, openedAt, {
     institution: 'example_bank',
     title: '示例银行信用卡年费乱收费',
     topics: ['annual_fee'],
-    openedAt,
-    updatedAt: openedAt,
-    tierSince: openedAt,
     ackDueAt: plus(openedAt, 30),
-    deadlineAt: plus(openedAt, 120),
     ruleId: 'l1_single_complaint',
-    mentionCount: 1,
-    distinctAuthors: 1,
-    distinctComplainants: 1,
-    mediaCount: 0,
-    responses: [],
     history: [{ at: openedAt, type: 'opened', tier: 'L1', reason: '单条客户投诉 (l1_single_complaint)' }],
-    breachedTiers: [],
     ...over,
-  };
+  });
 }
 
 function notification(caseId: string, at: string): Notification {
-  return {
-    id: `n_${caseId}`,
-    caseId,
+  return buildNotification(`n_${caseId}`, caseId, `${caseId}:L3:promoted:webhook:exec`, at, {
     tier: 'L3',
     kind: 'promoted',
-    channel: 'webhook',
     recipient: '高管值班',
-    idempotencyKey: `${caseId}:L3:promoted:webhook:exec`,
     subject: '【重度 L3】示例银行信用卡年费争议',
     body: '媒体已报道，请立即处理。',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    createdAt: at,
-  };
+  });
 }
 
 /**

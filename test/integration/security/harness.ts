@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createKey } from '../../../api/keys.js';
+import { type NewsFixtureServer, startNewsServer } from '../../../app/demo/servers/news.js';
 import { createRuntime, type Runtime } from '../../../app/runtime.js';
 import { loadConfig } from '../../../config/load.js';
 import type { ApiRole } from '../../../lib/domain.js';
 import { startHttpReceiver, startSmtpReceiver } from '../../fixtures/receivers.js';
-import { type NewsFixtureServer, startNewsServer } from '../../fixtures/servers/news.js';
 
 export const ADMIN_KEY = 'security_test_admin_key_0123456789abcdef';
 

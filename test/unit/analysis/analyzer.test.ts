@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createAnalyzer } from '../../../analysis/analyzer.js';
-import { analyzeText } from '../../../analysis/index.js';
 import { idCardCheckChar } from '../../../analysis/pii.js';
 import { loadSentimentModel, type SentimentModel } from '../../../analysis/sentiment/model.js';
+import { loadConfig } from '../../../config/load.js';
 import { lexiconModel, mention, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -110,7 +110,8 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
   });
 
   it('analyzeText returns the `radar analyze` contract shape', () => {
-    const r = analyzeText('中國銀行深圳分行的櫃員態度很差，排隊兩個小時');
+    // as `radar analyze` builds it: the composition root loads the config and injects it
+    const r = createAnalyzer(loadConfig()).analyzeText('中國銀行深圳分行的櫃員態度很差，排隊兩個小時');
     assert.deepEqual(Object.keys(r).sort(), ['institutions', 'sentiment', 'topics']);
     assert.deepEqual(Object.keys(r.sentiment).sort(), ['label', 'score']);
     assert.equal(r.sentiment.label, 'negative');

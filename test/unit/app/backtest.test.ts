@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createAnalyzer } from '../../../analysis/index.js';
 import { backtest } from '../../../app/backtest.js';
+import { buildCardFeeScenario } from '../../../app/demo/scenario/card-fee.js';
+import type { FixtureItem } from '../../../app/demo/servers/base.js';
 import { loadConfig, projectPath } from '../../../config/load.js';
 import { parseRules } from '../../../escalation/rules.js';
 import type { Mention, SourceType } from '../../../lib/domain.js';
@@ -9,8 +11,6 @@ import { mentionId } from '../../../lib/ids.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
-import { buildCardFeeScenario } from '../../fixtures/scenario/card-fee.js';
-import type { FixtureItem } from '../../fixtures/servers/base.js';
 
 // The demo roster routes every role to a webhook, so the pages the rules would send can be counted.
 const config = loadConfig({ files: [projectPath('config/demo.yaml')], overrides: { store: { dataDir: ':memory:' } } });

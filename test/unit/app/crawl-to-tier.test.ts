@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
+import type { FixtureItem } from '../../../app/demo/servers/base.js';
+import { startWeiboServer, type WeiboFixtureServer } from '../../../app/demo/servers/weibo.js';
 import { analyserFn, createMentionProcessor, type MentionProcessor } from '../../../app/process-mentions.js';
 import { loadConfig, projectPath } from '../../../config/load.js';
 import { crawlSchema } from '../../../config/sections/crawl.js';
@@ -12,8 +14,6 @@ import type { Event } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
-import type { FixtureItem } from '../../fixtures/servers/base.js';
-import { startWeiboServer, type WeiboFixtureServer } from '../../fixtures/servers/weibo.js';
 import { testFetcher } from '../crawlers/sources/helpers.js';
 
 const NOW = '2025-11-22T03:00:00.000Z';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
+import { buildCardFeeScenario } from '../../../app/demo/scenario/card-fee.js';
+import { type FixtureServers, startFixtureServers } from '../../../app/demo/servers/index.js';
 import { configSchema } from '../../../config/schema.js';
 import { sourceSchema } from '../../../config/sections/crawl.js';
 import { HostPacer } from '../../../crawlers/core/http.js';
 import { createCrawlers, queriesForSource } from '../../../crawlers/registry.js';
 import { FakeClock } from '../../../lib/clock.js';
 import { silentLogger } from '../../../lib/logger.js';
-import { buildCardFeeScenario } from '../../fixtures/scenario/card-fee.js';
-import { type FixtureServers, startFixtureServers } from '../../fixtures/servers/index.js';
 import { RecordingStore } from './recording-store.js';
 
 const watchlist = [

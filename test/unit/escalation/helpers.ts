@@ -10,6 +10,7 @@ import type { Event, Notification } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
+import { buildEvent } from '../../fixtures/builders.js';
 
 export const T0 = '2025-11-22T02:00:00.000Z'; // 10:00 Beijing time
 
@@ -38,15 +39,12 @@ export function testConfig(): Config {
 }
 
 export function makeEvent(overrides: Partial<Event> = {}): Event {
-  return {
-    id: 'e_cardfee_1',
+  return buildEvent('e_cardfee_1', T0, {
     institution: 'example_bank',
     topics: ['fees'],
     keyTerms: ['信用卡', '年费'],
     title: '示例银行信用卡年费未经同意扣款',
     simhash: '0f0f0f0f0f0f0f0f',
-    firstSeenAt: T0,
-    lastSeenAt: T0,
     mentionCount: 1,
     distinctAuthors: 1,
     distinctComplainants: 1,
@@ -57,7 +55,7 @@ export function makeEvent(overrides: Partial<Event> = {}): Event {
     runRumour: false,
     lastHourCount: 1,
     ...overrides,
-  };
+  });
 }
 
 export interface Harness {

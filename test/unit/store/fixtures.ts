@@ -1,5 +1,5 @@
 import type { Analysis, Case, Event, Mention, Notification, SentimentLabel, SourceType } from '../../../lib/domain.js';
-import { emptyEventStats } from '../../../lib/domain.js';
+import { buildAnalysis, buildCase, buildEvent, buildMention, buildNotification, plus } from '../../fixtures/builders.js';
 
 export interface MentionSpec {
   source?: string;
@@ -16,19 +16,12 @@ export interface MentionSpec {
 export function mention(spec: MentionSpec): Mention {
   const source = spec.source ?? 'weibo';
   const author = spec.author ?? `u${spec.nativeId}`;
-  const m: Mention = {
-    id: `${source}:${spec.nativeId}`,
-    source,
+  const m = buildMention(source, spec.nativeId, spec.text, spec.publishedAt, {
     sourceType: spec.sourceType ?? 'social',
-    nativeId: spec.nativeId,
-    url: `https://example.invalid/${source}/${spec.nativeId}`,
-    text: spec.text,
     author: { key: author, name: `用户${author}`, isMedia: spec.isMedia ?? false, followers: 120 },
-    publishedAt: spec.publishedAt,
-    fetchedAt: spec.publishedAt,
     contentHash: spec.contentHash ?? `h-${source}-${spec.nativeId}`,
     metrics: { reposts: 1, comments: 2, likes: 3 },
-  };
+  });
   if (spec.title) m.title = spec.title;
   return m;
 }
@@ -46,8 +39,7 @@ export interface AnalysisSpec {
 export function analysis(m: Mention, spec: AnalysisSpec): Analysis {
   const label = spec.label ?? 'negative';
   const institution = spec.institution ?? 'icbc';
-  return {
-    mentionId: m.id,
+  return buildAnalysis(m, spec.tokens, {
     sentiment: { label, score: label === 'negative' ? 0.9 : label === 'positive' ? 0.1 : 0.5 },
     institutions: [{ id: institution, name: '工商银行', matched: '工行', sentiment: label }],
     primaryInstitution: institution,
@@ -59,78 +51,24 @@ export function analysis(m: Mention, spec: AnalysisSpec): Analysis {
       reach: 10,
       runRumour: spec.rumour ?? false,
     },
-    tokens: spec.tokens,
-    keyTerms: spec.tokens.slice(0, 3),
-    simhash: '0123456789abcdef',
     displayText: spec.displayText ?? m.text,
-    negativePhrases: [],
-    modelVersion: 'test-1',
-    analyzedAt: m.publishedAt,
-  };
+  });
 }
 
 export function event(id: string, at: string, institution = 'icbc'): Event {
-  return {
-    id,
-    institution,
-    topics: ['credit_limit'],
-    keyTerms: ['信用卡', '降额'],
-    title: '工商银行信用卡被降额',
-    simhash: 'fedcba9876543210',
-    firstSeenAt: at,
-    lastSeenAt: at,
-    ...emptyEventStats(),
-  };
+  return buildEvent(id, at, { institution });
 }
 
 export function kase(id: string, eventId: string, openedAt: string, over: Partial<Case> = {}): Case {
-  return {
-    id,
-    eventId,
-    tier: 'L1',
-    owner: 'customer_service',
-    state: 'open',
-    institution: 'icbc',
-    title: '工商银行深圳分行网点服务态度差',
-    topics: ['service_attitude'],
-    openedAt,
-    updatedAt: openedAt,
-    tierSince: openedAt,
-    ackDueAt: new Date(Date.parse(openedAt) + 15 * 60_000).toISOString(),
-    deadlineAt: new Date(Date.parse(openedAt) + 2 * 3_600_000).toISOString(),
-    mentionCount: 1,
-    distinctAuthors: 1,
-    distinctComplainants: 1,
-    mediaCount: 0,
-    responses: [],
-    history: [],
-    breachedTiers: [],
-    ...over,
-  };
+  return buildCase(id, eventId, openedAt, over);
 }
 
 export function notification(id: string, caseId: string, key: string, at: string): Notification {
-  return {
-    id,
-    caseId,
-    tier: 'L1',
-    kind: 'opened',
-    channel: 'webhook',
-    recipient: 'cs-desk',
-    idempotencyKey: key,
-    subject: '【L1】工商银行客户投诉',
-    body: '客户投诉：网点服务态度差，请 2 小时内响应。',
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: at,
-    createdAt: at,
-  };
+  return buildNotification(id, caseId, key, at);
 }
 
 /** Adds minutes to an ISO instant. */
-export function plus(at: string, minutes: number): string {
-  return new Date(Date.parse(at) + minutes * 60_000).toISOString();
-}
+export { plus };
 
 /**
  * Rows as stored before cases carried complainants (SQLite ≤ 5, PostgreSQL 1); plain SQL for both backends.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { normalize } from '../../../../analysis/normalize.js';
 import { collectFeatures, extractFeatures, lastNegativePhrases, negativePhrases } from '../../../../analysis/sentiment/features.js';
 import {
@@ -121,7 +121,16 @@ describe('sentiment model (shipped model.json)', () => {
     }
   });
 
-  it('ships a compact artifact', () => {
-    assert.ok(existsSync(new URL('../../../../analysis/sentiment/model.json', import.meta.url)));
+  it('ships a compact artifact that loads fast', () => {
+    // MODEL.md: 1.7 MB, loads in ~40–200 ms. Bounds are generous so a loaded CI machine cannot trip them;
+    // a model that grew tenfold (e.g. float weights, 2^22 buckets) or a load that parses for seconds would.
+    const bytes = statSync(defaultModelPath()).size;
+    assert.ok(bytes > 200_000 && bytes < 4_000_000, `model.json is ${bytes} bytes`);
+    const started = performance.now();
+    const loaded = loadSentimentModel(defaultModelPath());
+    const ms = performance.now() - started;
+    assert.ok(ms < 15_000, `model.json loaded in ${ms.toFixed(0)} ms`);
+    const n = normalize('信用卡被乱扣年费，客服推来推去，太坑了');
+    assert.equal(loaded.predict({ normalized: n.text, tokens: tok.tokens(n.text), emoticons: n.emoticons }).label, 'negative');
   });
 });

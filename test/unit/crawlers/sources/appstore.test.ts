@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { type AppStoreFixtureServer, startAppStoreServer } from '../../../../app/demo/servers/appstore.js';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { AppStoreAdapter, type AppStoreConfig } from '../../../../crawlers/sources/appstore.js';
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { type AppStoreFixtureServer, startAppStoreServer } from '../../../fixtures/servers/appstore.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
 import { NOW, testContext } from './helpers.js';
 
 const APP = '392899425';

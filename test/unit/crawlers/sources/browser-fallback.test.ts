@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import { type HeimaoFixtureServer, startHeimaoServer } from '../../../../app/demo/servers/heimao.js';
+import { startWeiboServer, type WeiboFixtureServer } from '../../../../app/demo/servers/weibo.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import { BrowserPool, findChrome } from '../../../../crawlers/core/browser.js';
 import { HeimaoAdapter, type HeimaoConfig } from '../../../../crawlers/sources/heimao.js';
 import { WeiboAdapter, type WeiboConfig } from '../../../../crawlers/sources/weibo.js';
 import { silentLogger } from '../../../../lib/logger.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { type HeimaoFixtureServer, startHeimaoServer } from '../../../fixtures/servers/heimao.js';
-import { startWeiboServer, type WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
 
 const chrome = findChrome();

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import { type DouyinFixtureServer, startDouyinServer } from '../../../../app/demo/servers/douyin.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { BrowserPool, findChrome } from '../../../../crawlers/core/browser.js';
@@ -7,8 +9,6 @@ import { checkEnvelope, douyinObjects, parseAweme, searchAwemes } from '../../..
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
 import { silentLogger } from '../../../../lib/logger.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { type DouyinFixtureServer, startDouyinServer } from '../../../fixtures/servers/douyin.js';
 import { NOW, testContext } from './helpers.js';
 
 const watchlist: Institution[] = [

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { buildCardFeeScenario } from '../../../../app/demo/scenario/card-fee.js';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import { type HeimaoFixtureServer, startHeimaoServer } from '../../../../app/demo/servers/heimao.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import {
   HeimaoAdapter,
@@ -14,9 +17,6 @@ import {
 import { FakeClock } from '../../../../lib/clock.js';
 import { BlockedError, NonRetryableError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { type HeimaoFixtureServer, startHeimaoServer } from '../../../fixtures/servers/heimao.js';
 import { NOW, sh, testContext } from './helpers.js';
 
 const SALT = '$d6eb7ff91ee257475%';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { buildCardFeeScenario } from '../../../../app/demo/scenario/card-fee.js';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import { type JutousuFixtureServer, startJutousuServer } from '../../../../app/demo/servers/jutousu.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import { JutousuAdapter, type JutousuConfig, parseJutousuPostContent, parseJutousuPostKey } from '../../../../crawlers/sources/jutousu.js';
 import { BlockedError, NonRetryableError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import { type JutousuFixtureServer, startJutousuServer } from '../../../fixtures/servers/jutousu.js';
 import { NOW, testContext } from './helpers.js';
 
 function config(url: string): JutousuConfig {

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
+import { buildCardFeeScenario } from '../../../../app/demo/scenario/card-fee.js';
+import type { FixtureItem, NewsFeed } from '../../../../app/demo/servers/base.js';
+import { type NewsFixtureServer, rfc822, startNewsServer } from '../../../../app/demo/servers/news.js';
 import type { SourceConfig } from '../../../../config/sections/crawl.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
+import { isFeedKind } from '../../../../crawlers/registry.js';
 import { ClsAdapter, type ClsConfig, clsSign } from '../../../../crawlers/sources/cls.js';
 import { EastmoneyAdapter, type EastmoneyConfig } from '../../../../crawlers/sources/eastmoney.js';
-import { createAdapter, isFeedKind } from '../../../../crawlers/sources/index.js';
+import { createAdapter } from '../../../../crawlers/sources/index.js';
 import { RssAdapter, type RssConfig } from '../../../../crawlers/sources/rss.js';
 import { SinaRollAdapter, type SinaRollConfig } from '../../../../crawlers/sources/sina-roll.js';
 import { BlockedError, NonRetryableError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
-import type { FixtureItem, NewsFeed } from '../../../fixtures/servers/base.js';
-import { type NewsFixtureServer, rfc822, startNewsServer } from '../../../fixtures/servers/news.js';
 import { NOW, sh, testContext } from './helpers.js';
 
 function source<T extends SourceConfig>(cfg: Record<string, unknown>): T {

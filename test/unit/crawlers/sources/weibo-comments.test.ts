@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import type { WeiboFixtureServer } from '../../../../app/demo/servers/weibo.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { WeiboCommentsAdapter, type WeiboCommentsConfig } from '../../../../crawlers/sources/weibo-comments.js';
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
 import { useWeiboServer } from './weibo-server.js';
 

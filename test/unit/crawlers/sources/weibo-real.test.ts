@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import type { WeiboFixtureServer } from '../../../../app/demo/servers/weibo.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { isWeiboMedia, WeiboAdapter, type WeiboConfig, weiboIdTime } from '../../../../crawlers/sources/weibo.js';
 import { parseWeiboSearchHtml } from '../../../../crawlers/sources/weibo-html.js';
 import { FakeClock } from '../../../../lib/clock.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
 import { useWeiboServer } from './weibo-server.js';
 

@@ -1,4 +1,4 @@
-import { startWeiboServer, type WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
+import { startWeiboServer, type WeiboFixtureServer } from '../../../../app/demo/servers/weibo.js';
 import { NOW } from './helpers.js';
 
 /**

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
+import { buildCardFeeScenario } from '../../../../app/demo/scenario/card-fee.js';
+import type { FixtureItem } from '../../../../app/demo/servers/base.js';
+import type { WeiboFixtureServer } from '../../../../app/demo/servers/weibo.js';
 import { crawlSchema } from '../../../../config/sections/crawl.js';
 import type { Institution } from '../../../../config/sections/watchlist.js';
 import { WeiboAdapter, type WeiboConfig } from '../../../../crawlers/sources/weibo.js';
 import { BlockedError, NonRetryableError, RetryLaterError } from '../../../../lib/errors.js';
 import { platformFixture } from '../../../fixtures/platforms/index.js';
-import { buildCardFeeScenario } from '../../../fixtures/scenario/card-fee.js';
-import type { FixtureItem } from '../../../fixtures/servers/base.js';
-import type { WeiboFixtureServer } from '../../../fixtures/servers/weibo.js';
 import { NOW, sh, testContext } from './helpers.js';
 import { useWeiboServer } from './weibo-server.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { projectPath } from '../config/paths.js';
 
 /** `--name value` lookup for the small training CLIs. */
 export function argValue(args: string[], name: string, fallback?: string): string | undefined {
@@ -10,10 +10,8 @@ export function argValue(args: string[], name: string, fallback?: string): strin
 
 /** Watchlist aliases (config/watchlist.yaml), given to the tokenizer as in production. */
 export function watchlistAliases(): string[] {
-  const path = fileURLToPath(new URL('../../config/watchlist.yaml', import.meta.url));
-  const alt = fileURLToPath(new URL('../../../config/watchlist.yaml', import.meta.url));
-  const file = existsSync(path) ? path : existsSync(alt) ? alt : undefined;
-  if (!file) return [];
+  const file = projectPath('config/watchlist.yaml');
+  if (!existsSync(file)) return [];
   const list = parse(readFileSync(file, 'utf8')) as { name?: string; aliases?: string[] }[];
   return [...new Set(list.flatMap((i) => [i.name ?? '', ...(i.aliases ?? [])]).filter(Boolean))].sort();
 }

@@ -3,11 +3,11 @@
  * `radar analyze` analyzer with the threshold in force), per test set and per length bucket.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../../config/load.js';
-import { argValue } from './cli-args.js';
-import { DEFAULT_DATA_DIR } from './data.js';
-import { evaluateAll, formatTable } from './evaluate.js';
-import { loadSentimentModel } from './model.js';
+import { DEFAULT_DATA_DIR } from '../analysis/sentiment/data.js';
+import { evaluateAll, formatTable } from '../analysis/sentiment/evaluate.js';
+import { loadSentimentModel } from '../analysis/sentiment/model.js';
+import { loadConfig } from '../config/load.js';
+import { argValue } from './train-args.js';
 
 const args = process.argv.slice(2);
 const dataDir = argValue(args, 'data-dir', process.env.RADAR_TRAIN_DATA ?? DEFAULT_DATA_DIR)!;

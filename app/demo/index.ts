@@ -4,13 +4,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deepMerge, loadConfig, projectPath } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import type { Case } from '../lib/domain.js';
-import { createLogger } from '../lib/logger.js';
-import { buildCardFeeScenario, DEMO_BANK_APP_ID, DEMO_BANK_WEIBO_UID } from '../test/fixtures/scenario/card-fee.js';
-import { type FixtureServers, startFixtureServers } from '../test/fixtures/servers/index.js';
-import { createRuntime, type Runtime } from './runtime.js';
+import { deepMerge, loadConfig, projectPath } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import type { Case } from '../../lib/domain.js';
+import { createLogger } from '../../lib/logger.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { buildCardFeeScenario, DEMO_BANK_APP_ID, DEMO_BANK_WEIBO_UID } from './scenario/card-fee.js';
+import { type FixtureServers, startFixtureServers } from './servers/index.js';
 
 export interface DemoOptions {
   files?: string[];

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { SentimentLabel } from '../../lib/domain.js';
 import { ALL_TOPICS, planSeries, planShareOfVoice, type SeriesRow, toShareOfVoice, type VoiceRow } from '../series.js';
 import { dayBucket, hourBucket } from '../sqlite/codec.js';
-import type { RollupKey } from '../sqlite/reports.js';
+import type { RollupKey } from '../sqlite/rollups.js';
 import type { SeriesPoint, SeriesQuery } from '../store.js';
 import { dollar, type Queryable } from './db.js';
 
