@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { RulesService } from '../escalation/rules-live.js';
 import type { MessageBus } from '../lib/bus.js';
 import type { Clock } from '../lib/clock.js';
 import type { ApiRole, Case } from '../lib/domain.js';
@@ -29,16 +30,8 @@ export interface CaseWorkflow {
   review(caseId: string, actor: CaseActor, note: string): Promise<unknown>;
 }
 
-export interface RuleIssue {
-  path: string;
-  message: string;
-}
-
-export interface RulesService {
-  get(): Promise<{ version: number; yaml: string }>;
-  validate(yaml: string): RuleIssue[];
-  update(yaml: string, actor: string): Promise<{ version: number }>;
-}
+/** Declared with the live rules (escalation/rules-live.ts). */
+export type { RuleIssue, RulesService } from '../escalation/rules-live.js';
 
 export interface CrawlControl {
   runNow(sourceId: string): Promise<unknown>;

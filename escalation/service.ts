@@ -16,7 +16,8 @@ import type { Decision } from './types.js';
 
 export interface EscalationServiceDeps {
   store: Store;
-  rules: RuleSet;
+  /** The current rules (a function when they can be replaced at run time, e.g. LiveRules.current). */
+  rules: RuleSet | (() => RuleSet);
   config: Config;
   clock: Clock;
   log: Logger;
@@ -29,8 +30,6 @@ export interface EscalationService {
   onEventUpdated(event: Event): Promise<Case | undefined>;
   /** Handles a clock the sweeper claimed (ack reminder, manager page, deadline breach). */
   onClockDue(clock: CaseClock): Promise<void>;
-  setRules(rules: RuleSet): void;
-  getRules(): RuleSet;
 }
 
 const MAX_CONFLICT_RETRIES = 4;
@@ -40,7 +39,7 @@ export { caseIdForEvent, clockId, tierClocks } from './engine.js';
 export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
   const { store, config, clock } = deps;
   const log = deps.log.child({ component: 'escalation' });
-  let rules = deps.rules;
+  const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
   const locks = new Map<string, Promise<unknown>>();
   for (const role of unroutedRoles(config.escalation)) log.warn('role has no notification route; its cases are only on the dashboard', { role });
 
@@ -72,7 +71,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     return config.watchlist.find((i) => i.id === id)?.name ?? id;
   }
 
-  const needsMentionFacts = () => rules.rules.some((r) => r.trigger.windowHours !== undefined || r.trigger.sourceTypes !== undefined);
+  const needsMentionFacts = () => rules().rules.some((r) => r.trigger.windowHours !== undefined || r.trigger.sourceTypes !== undefined);
 
   async function eventMentions(eventId: string): Promise<MentionView[]> {
     try {
@@ -85,7 +84,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
 
   function factsFrom(mentions: MentionView[], now: Date): EventFacts | undefined {
     if (mentions.length === 0) return undefined;
-    const windows = new Set(rules.rules.flatMap((r) => (r.trigger.windowHours === undefined ? [] : [r.trigger.windowHours])));
+    const windows = new Set(rules().rules.flatMap((r) => (r.trigger.windowHours === undefined ? [] : [r.trigger.windowHours])));
     const complainantsWithin: Record<string, number> = {};
     for (const w of windows) {
       const since = now.getTime() - w * HOUR;
@@ -105,7 +104,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     now: Date,
     extra: { fromTier?: Tier; reason?: string; ruleLabel?: string; keyKind?: string; complainants?: number },
   ): Notification[] {
-    const rule = governingRule(rules, c.ruleId, c.tier);
+    const rule = governingRule(rules(), c.ruleId, c.tier);
     const expected = kind === 'opened' || kind === 'ack_reminder' || kind === 'ack_manager' ? RESPONSE_LABELS[expectedResponse(rule, c.tier)] : undefined;
     return targets.map((t) => {
       const { subject, body } = renderMessage({
@@ -193,7 +192,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
 
     for (const d of decisions) {
       if (d.type === 'open') {
-        const rule = findRule(rules, d.ruleId);
+        const rule = findRule(rules(), d.ruleId);
         const id = caseIdForEvent(event.id);
         const tc = tierClocks(id, d.tier, rule, now);
         c = withStats(
@@ -232,7 +231,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         ]);
         labels.push('opened');
       } else if (d.type === 'promote' && c) {
-        const rule = findRule(rules, d.ruleId);
+        const rule = findRule(rules(), d.ruleId);
         const previousOwner: OwnerRole = c.owner;
         const tc = tierClocks(c.id, d.to, rule, now);
         c = {
@@ -271,7 +270,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       } else if (d.type === 'inhibit') {
         history.push(audit('inhibited', d.tier, d.reason, d.ruleId, false));
       } else if (d.type === 'early_warning' && c) {
-        const rule = findRule(rules, d.ruleId);
+        const rule = findRule(rules(), d.ruleId);
         history.push(audit('early_warning', c.tier, d.reason, d.ruleId, true));
         const owner = d.owner ?? rule?.owner ?? 'pr';
         const tier = c.tier;
@@ -301,7 +300,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           ...managersFor(config.escalation, owner),
           ...(d.nextRole ? [...recipientsFor(config.escalation, d.nextRole), ...managersFor(config.escalation, d.nextRole)] : []),
         ]);
-        const missed = RESPONSE_LABELS[expectedResponse(governingRule(rules, c.ruleId, d.tier), d.tier)];
+        const missed = RESPONSE_LABELS[expectedResponse(governingRule(rules(), c.ruleId, d.tier), d.tier)];
         const zh = `${tierText(d.tier)} 处置时限 ${c.deadlineAt ? formatShanghai(c.deadlineAt) : ''} 已过，未完成「${missed}」${d.next ? `，升级为 ${tierText(d.next)}` : d.nextRole ? `，已通知${ROLE_LABELS[d.nextRole]}` : ''}`;
         pending.push((x) => notificationsFor(x, 'breach', d.tier, targets, now, { fromTier: d.tier, reason: zh, complainants }));
         deps.metrics?.slaBreaches.inc({ tier: d.tier });
@@ -347,7 +346,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           const now = clock.now();
           const existing = await store.getCaseByEvent(event.id);
           const mentions = needsMentionFacts() ? await eventMentions(event.id) : undefined;
-          const decisions = evaluate({ event, case: existing, rules, now, facts: mentions ? factsFrom(mentions, now) : undefined });
+          const decisions = evaluate({ event, case: existing, rules: rules(), now, facts: mentions ? factsFrom(mentions, now) : undefined });
           const needIds = decisions.some((d) => d.type === 'open' || d.type === 'promote' || d.type === 'early_warning');
           const ids = (needIds ? (mentions ?? (await eventMentions(event.id))) : []).slice(0, 50).map((m) => m.id);
           const planned = plan(existing, event, decisions, now, ids);
@@ -366,7 +365,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
             return;
           }
           const event = (await store.getEvent(existing.eventId)) ?? eventFromCase(existing);
-          const decisions = evaluate({ event, case: existing, clock: due, rules, now });
+          const decisions = evaluate({ event, case: existing, clock: due, rules: rules(), now });
           if (decisions.length === 0) {
             log.debug('clock fired with nothing to do', { clockId: due.id, state: existing.state, tier: existing.tier });
             return;
@@ -376,11 +375,5 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         }),
       );
     },
-
-    setRules(next) {
-      rules = next;
-      log.info('escalation rules replaced', { rules: next.rules.length });
-    },
-    getRules: () => rules,
   };
 }

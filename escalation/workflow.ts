@@ -39,7 +39,6 @@ export interface CaseWorkflow {
   comment(caseId: string, actor: CaseActor, text: string): Promise<Case>;
   resolve(caseId: string, actor: CaseActor, note?: string): Promise<Case>;
   review(caseId: string, actor: CaseActor, note: string): Promise<Case>;
-  setRules(rules: RuleSet): void;
 }
 
 /** Which tiers each role may act on (the API checks the role itself; this checks role × tier). */
@@ -101,8 +100,7 @@ interface Step {
 
 export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
   const log = deps.log.child({ component: 'workflow' });
-  let rulesOverride: RuleSet | undefined;
-  const rules = (): RuleSet => rulesOverride ?? (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
+  const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
 
   async function act(caseId: string, actor: CaseActor, action: Action, step: (c: Case, at: string) => Step, response?: CaseResponseInput): Promise<Case> {
     for (let attempt = 1; ; attempt++) {
@@ -240,10 +238,6 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
         if (c.state !== 'resolved') throw invalid(c, '案件办结后方可复盘', 'a case can be reviewed only after it is resolved');
         return { case: { ...c, state: 'reviewed' }, entry: { type: 'reviewed', reason: note } };
       });
-    },
-
-    setRules(next) {
-      rulesOverride = next;
     },
   };
 }
