@@ -7,8 +7,8 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { authorKey, isComplainant } from '../lib/who-counts.js';
 import type { CaseChange, MentionView, Store } from '../store/store.js';
+import { planCaseChange } from './case/plan.js';
 import { caseIdForEvent, type EventFacts, evaluate, eventFromCase } from './engine.js';
-import { planCaseChange } from './plan.js';
 import { unroutedRoles } from './recipients.js';
 import type { RuleSet } from './rules.js';
 

@@ -1,14 +1,14 @@
-import type { Config } from '../config/schema.js';
-import { iso } from '../lib/clock.js';
-import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole, Tier } from '../lib/domain.js';
-import type { Metrics } from '../lib/metrics.js';
-import type { CaseChange } from '../store/store.js';
-import { caseIdForEvent, tierClocks } from './engine.js';
-import { ackOverdueReason, breachReason, earlyWarningReason, type MessageKind } from './messages.js';
-import { caseNotifications, dedupeTargets, type NotifyExtra } from './notifications.js';
-import { managersFor, type Recipient, recipientsFor } from './recipients.js';
-import { expectedResponse, findRule, governingRule, type RuleSet } from './rules.js';
-import type { Decision } from './types.js';
+import type { Config } from '../../config/schema.js';
+import { iso } from '../../lib/clock.js';
+import type { Case, CaseClock, CaseHistoryEntry, Event, Notification, OwnerRole, Tier } from '../../lib/domain.js';
+import type { Metrics } from '../../lib/metrics.js';
+import type { CaseChange } from '../../store/store.js';
+import { caseIdForEvent, tierClocks } from '../engine.js';
+import { ackOverdueReason, breachReason, earlyWarningReason, type MessageKind } from '../messages.js';
+import { caseNotifications, dedupeTargets, type NotifyExtra } from '../notifications.js';
+import { managersFor, type Recipient, recipientsFor } from '../recipients.js';
+import { expectedResponse, findRule, governingRule, type RuleSet } from '../rules.js';
+import type { Decision } from '../types.js';
 
 /**
  * Decisions → one atomic case change. Each decision kind has one small handler that returns what it adds

@@ -1,44 +1,19 @@
-import type { MessageBus } from '../lib/bus.js';
-import { type Clock, iso } from '../lib/clock.js';
-import type { ApiRole, Case, CaseClock, CaseHistoryEntry, CaseResponse, CaseState, Tier } from '../lib/domain.js';
-import { ApiError, ConflictError, NotFoundError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import type { Store } from '../store/store.js';
-import { RESPONSE_LABELS } from './messages.js';
-import { expectedResponse, governingRule, type RuleSet, requiresRegulatorNotice, TIERS } from './rules.js';
-
-/**
- * Human actions on a case: 受理 (acknowledge) → 处理/反馈 (respond) → 办结 (resolve) → 复盘 (review),
- * plus reassign and comment. Each writes an audit history entry with the actor and time.
- */
-
-export interface CaseActor {
-  id: string;
-  role: ApiRole;
-}
-
-export interface CaseResponseInput {
-  kind: CaseResponse['kind'];
-  text: string;
-  url?: string;
-}
+import type { MessageBus } from '../../lib/bus.js';
+import { type Clock, iso } from '../../lib/clock.js';
+import type { ApiRole, Case, CaseClock, CaseHistoryEntry, CaseResponse, CaseState, Tier } from '../../lib/domain.js';
+import { ApiError, ConflictError, NotFoundError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { RESPONSE_LABELS } from '../messages.js';
+import { expectedResponse, governingRule, type RuleSet, requiresRegulatorNotice, TIERS } from '../rules.js';
+import type { CaseActor, CaseResponseInput, CaseStore, CaseWorkflow } from './types.js';
 
 export interface CaseWorkflowDeps {
-  store: Store;
+  store: CaseStore;
   clock: Clock;
   log: Logger;
   bus?: MessageBus;
   /** The current rules (a function when they can be replaced at run time). */
   rules: RuleSet | (() => RuleSet);
-}
-
-export interface CaseWorkflow {
-  acknowledge(caseId: string, actor: CaseActor, note?: string): Promise<Case>;
-  respond(caseId: string, actor: CaseActor, response: CaseResponseInput): Promise<Case>;
-  reassign(caseId: string, actor: CaseActor, input: { assignee: string; owner?: Case['owner'] }): Promise<Case>;
-  comment(caseId: string, actor: CaseActor, text: string): Promise<Case>;
-  resolve(caseId: string, actor: CaseActor, note?: string): Promise<Case>;
-  review(caseId: string, actor: CaseActor, note: string): Promise<Case>;
 }
 
 /** Which tiers each role may act on (the API checks the role itself; this checks role × tier). */
@@ -98,6 +73,7 @@ interface Step {
   cancel?: CaseClock['kind'][];
 }
 
+/** The case's human transitions (see CaseWorkflow): each re-reads the case and commits it with expectedUpdatedAt. */
 export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
   const log = deps.log.child({ component: 'workflow' });
   const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
