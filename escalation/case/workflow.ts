@@ -1,10 +1,11 @@
 import type { MessageBus } from '../../lib/bus.js';
 import { type Clock, iso } from '../../lib/clock.js';
-import type { ApiRole, Case, CaseClock, CaseHistoryEntry, CaseResponse, CaseState, Tier } from '../../lib/domain.js';
-import { ApiError, ConflictError, NotFoundError } from '../../lib/errors.js';
+import type { ApiRole, Case, CaseClock, CaseHistoryEntry, CaseResponse, Tier } from '../../lib/domain.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { RESPONSE_LABELS } from '../messages.js';
 import { expectedResponse, governingRule, type RuleSet, requiresRegulatorNotice, TIERS } from '../rules.js';
+import { emptyText, invalidTransition, ownerRefused, regulatorNoticeRequired, regulatorNoticeRoleRefused, roleRefused } from './messages.js';
 import type { CaseActor, CaseResponseInput, CaseStore, CaseWorkflow } from './types.js';
 
 export interface CaseWorkflowDeps {
@@ -30,32 +31,16 @@ function ownersFor(tier: Tier): Case['owner'][] {
   return (['customer_service', 'pr', 'executive'] as const).filter((r) => ROLE_TIERS[r].includes(tier));
 }
 
-const STATE_LABELS: Record<CaseState, string> = { open: '待受理', acknowledged: '已受理', responded: '已回应', resolved: '已办结', reviewed: '已复盘' };
-
 type Action = 'acknowledge' | 'respond' | 'reassign' | 'comment' | 'resolve' | 'review';
-
-function invalid(c: Case, zh: string, en: string): ApiError {
-  return new ApiError(409, 'invalid_transition', `${zh}（当前状态：${STATE_LABELS[c.state]}） / ${en} (state: ${c.state})`, { caseId: c.id, state: c.state });
-}
 
 function checkRole(c: Case, actor: CaseActor, action: Action, response?: CaseResponseInput): void {
   const allowed = ROLE_TIERS[actor.role]?.includes(c.tier) ?? false;
   const complianceOk = actor.role !== 'compliance' || action === 'comment' || (action === 'respond' && response?.kind === 'regulator_notice');
   if (action === 'respond' && response?.kind === 'regulator_notice' && actor.role !== 'compliance') {
-    throw new ApiError(
-      403,
-      'forbidden_role',
-      `主动报告监管须由合规部记录，角色 ${actor.role} 无权记录 / only a compliance key may record a regulator_notice (role ${actor.role})`,
-      { caseId: c.id, role: actor.role, tier: c.tier, action, kind: 'regulator_notice' },
-    );
+    throw regulatorNoticeRoleRefused(c, actor.role, action);
   }
   if (!allowed || !complianceOk) {
-    throw new ApiError(
-      403,
-      'forbidden_role',
-      `角色 ${actor.role} 无权对 ${c.tier} 案件执行 ${action} / role ${actor.role} may not ${action} a ${c.tier} case`,
-      { caseId: c.id, role: actor.role, tier: c.tier, action },
-    );
+    throw roleRefused(c, actor.role, action);
   }
 }
 
@@ -109,7 +94,7 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
   return {
     acknowledge(caseId, actor, note) {
       return act(caseId, actor, 'acknowledge', (c, at) => {
-        if (c.state !== 'open') throw invalid(c, '案件已受理，不能重复受理', 'case is not awaiting acknowledgement');
+        if (c.state !== 'open') throw invalidTransition(c, 'alreadyAcknowledged');
         return {
           case: { ...c, state: 'acknowledged', acknowledgedAt: at },
           entry: { type: 'acknowledged', ...(note ? { reason: note } : {}) },
@@ -125,8 +110,8 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
         actor,
         'respond',
         (c, at) => {
-          if (!open(c)) throw invalid(c, '案件已办结，不能再记录回应', 'case is closed; no further responses');
-          if (input.text.trim() === '') throw new ApiError(400, 'invalid_input', '回应内容不能为空 / response text is required');
+          if (!open(c)) throw invalidTransition(c, 'closedForResponses');
+          if (input.text.trim() === '') throw emptyText('response');
           const response: CaseResponse = {
             kind: input.kind,
             text: input.text,
@@ -161,16 +146,11 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
 
     reassign(caseId, actor, input) {
       return act(caseId, actor, 'reassign', (c) => {
-        if (c.state === 'reviewed') throw invalid(c, '案件已复盘归档，不能改派', 'a reviewed case cannot be reassigned');
+        if (c.state === 'reviewed') throw invalidTransition(c, 'reviewedNoReassign');
         // The new owner must be able to act on the case, or it would sit with someone who gets 403 on it
         // while the reminders follow them. Compliance only records regulator notices: it never owns a case.
         if (input.owner && (input.owner === 'compliance' || !ROLE_TIERS[input.owner].includes(c.tier))) {
-          throw new ApiError(
-            400,
-            'invalid_request',
-            `${c.tier} 案件不能改派给 ${input.owner} / invalid body.owner: role ${input.owner} may not handle a ${c.tier} case`,
-            [{ path: 'body.owner', message: `must be a role that may act on ${c.tier}: ${ownersFor(c.tier).join(', ')}` }],
-          );
+          throw ownerRefused(c, input.owner, ownersFor(c.tier));
         }
         return {
           case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
@@ -185,21 +165,16 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
 
     comment(caseId, actor, text) {
       return act(caseId, actor, 'comment', (c) => {
-        if (text.trim() === '') throw new ApiError(400, 'invalid_input', '备注内容不能为空 / comment text is required');
+        if (text.trim() === '') throw emptyText('comment');
         return { case: c, entry: { type: 'commented', reason: text } };
       });
     },
 
     resolve(caseId, actor, note) {
       return act(caseId, actor, 'resolve', (c, at) => {
-        if (!open(c)) throw invalid(c, '案件已办结，不能重复办结', 'case is already resolved');
+        if (!open(c)) throw invalidTransition(c, 'alreadyResolved');
         if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !hasRegulatorNotice(c)) {
-          throw new ApiError(
-            409,
-            'regulator_notice_required',
-            '重度案件须先由合规部在本级别记录主动报告监管，方可办结 / a severe case needs a regulator_notice recorded by compliance at L3 before it can be resolved',
-            { caseId: c.id, tier: c.tier },
-          );
+          throw regulatorNoticeRequired(c);
         }
         return {
           case: { ...c, state: 'resolved', resolvedAt: at },
@@ -211,7 +186,7 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
 
     review(caseId, actor, note) {
       return act(caseId, actor, 'review', (c) => {
-        if (c.state !== 'resolved') throw invalid(c, '案件办结后方可复盘', 'a case can be reviewed only after it is resolved');
+        if (c.state !== 'resolved') throw invalidTransition(c, 'reviewBeforeResolve');
         return { case: { ...c, state: 'reviewed' }, entry: { type: 'reviewed', reason: note } };
       });
     },
