@@ -34,15 +34,10 @@ const MAX_CONFLICT_RETRIES = 4;
 
 export { caseIdForEvent, clockId, tierClocks } from './engine.js';
 
-export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
-  const { store, config, clock } = deps;
-  const log = deps.log.child({ component: 'escalation' });
-  const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
+/** Serializes work per case inside this process; the store's expectedUpdatedAt guards across processes. */
+function keyedSerializer(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
   const locks = new Map<string, Promise<unknown>>();
-  for (const role of unroutedRoles(config.escalation)) log.warn('role has no notification route; its cases are only on the dashboard', { role });
-
-  /** Serializes work per case inside this process; the store's expectedUpdatedAt guards across processes. */
-  function serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const prior = locks.get(key) ?? Promise.resolve();
     const run = prior.then(fn, fn);
     const tail = run.catch(() => undefined);
@@ -51,19 +46,42 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       if (locks.get(key) === tail) locks.delete(key);
     });
     return run;
-  }
+  };
+}
 
-  async function withRetry<T>(fn: () => Promise<T>, onConflict?: () => Promise<void>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
-        log.debug('case changed concurrently; re-evaluating', { attempt });
-        await onConflict?.();
-      }
+/** Runs `fn` again (after `onConflict`) when another writer changed the case first. */
+async function retryOnConflict<T>(log: Logger, fn: () => Promise<T>, onConflict?: () => Promise<void>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      log.debug('case changed concurrently; re-evaluating', { attempt });
+      await onConflict?.();
     }
   }
+}
+
+/** What the rules' windowed and source-type triggers need: distinct complainants per window, source types. */
+function factsFrom(rules: RuleSet, mentions: MentionView[], now: Date): EventFacts | undefined {
+  if (mentions.length === 0) return undefined;
+  const windows = new Set(rules.rules.flatMap((r) => (r.trigger.windowHours === undefined ? [] : [r.trigger.windowHours])));
+  const complainantsWithin: Record<string, number> = {};
+  for (const w of windows) {
+    const since = now.getTime() - w * HOUR;
+    const authors = new Set(mentions.filter((m) => isComplainant(m, m.analysis?.sentiment.label) && new Date(m.publishedAt).getTime() >= since).map(authorKey));
+    complainantsWithin[String(w)] = authors.size;
+  }
+  return { sourceTypes: [...new Set(mentions.map((m) => m.sourceType))], complainantsWithin };
+}
+
+export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
+  const { store, config, clock } = deps;
+  const log = deps.log.child({ component: 'escalation' });
+  const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
+  const serialize = keyedSerializer();
+  const withRetry = <T>(fn: () => Promise<T>, onConflict?: () => Promise<void>) => retryOnConflict(log, fn, onConflict);
+  for (const role of unroutedRoles(config.escalation)) log.warn('role has no notification route; its cases are only on the dashboard', { role });
 
   const needsMentionFacts = () => rules().rules.some((r) => r.trigger.windowHours !== undefined || r.trigger.sourceTypes !== undefined);
 
@@ -74,20 +92,6 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       log.warn('could not list event mentions; using event stats', { eventId, error: String(err) });
       return [];
     }
-  }
-
-  function factsFrom(mentions: MentionView[], now: Date): EventFacts | undefined {
-    if (mentions.length === 0) return undefined;
-    const windows = new Set(rules().rules.flatMap((r) => (r.trigger.windowHours === undefined ? [] : [r.trigger.windowHours])));
-    const complainantsWithin: Record<string, number> = {};
-    for (const w of windows) {
-      const since = now.getTime() - w * HOUR;
-      const authors = new Set(
-        mentions.filter((m) => isComplainant(m, m.analysis?.sentiment.label) && new Date(m.publishedAt).getTime() >= since).map(authorKey),
-      );
-      complainantsWithin[String(w)] = authors.size;
-    }
-    return { sourceTypes: [...new Set(mentions.map((m) => m.sourceType))], complainantsWithin };
   }
 
   async function commit(planned: { change: CaseChange; label: string }): Promise<Case> {
@@ -109,7 +113,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
           const now = clock.now();
           const existing = await store.getCaseByEvent(event.id);
           const mentions = needsMentionFacts() ? await eventMentions(event.id) : undefined;
-          const decisions = evaluate({ event, case: existing, rules: rules(), now, facts: mentions ? factsFrom(mentions, now) : undefined });
+          const decisions = evaluate({ event, case: existing, rules: rules(), now, facts: mentions ? factsFrom(rules(), mentions, now) : undefined });
           const needIds = decisions.some((d) => d.type === 'open' || d.type === 'promote' || d.type === 'early_warning');
           const ids = (needIds ? (mentions ?? (await eventMentions(event.id))) : []).slice(0, 50).map((m) => m.id);
           const planned = planCaseChange(existing, decisions, { rules: rules(), config, event, now, mentionIds: ids, metrics: deps.metrics });

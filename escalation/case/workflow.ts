@@ -58,12 +58,86 @@ interface Step {
   cancel?: CaseClock['kind'][];
 }
 
+type StepFn = (c: Case, at: string) => Step;
+
+const isOpen = (c: Case) => c.state === 'open' || c.state === 'acknowledged' || c.state === 'responded';
+
+/** 回应: a response of the expected kind meets the deadline; any response acknowledges. */
+function respondStep(actor: CaseActor, input: CaseResponseInput, rules: () => RuleSet): StepFn {
+  return (c, at) => {
+    if (!isOpen(c)) throw invalidTransition(c, 'closedForResponses');
+    if (input.text.trim() === '') throw emptyText('response');
+    const response: CaseResponse = {
+      kind: input.kind,
+      text: input.text,
+      ...(input.url ? { url: input.url } : {}),
+      actor: actor.id,
+      at,
+      role: actor.role,
+      tier: c.tier,
+    };
+    const expected = expectedResponse(governingRule(rules(), c.ruleId, c.tier), c.tier);
+    const meets = input.kind === expected && c.state !== 'responded';
+    const next: Case = { ...c, responses: [...c.responses, response], acknowledgedAt: c.acknowledgedAt ?? at };
+    if (meets) {
+      next.state = 'responded';
+      next.respondedAt = at;
+    } else if (c.state === 'open') {
+      next.state = 'acknowledged';
+    }
+    return {
+      case: next,
+      entry: {
+        type: 'responded',
+        reason: `${RESPONSE_LABELS[input.kind]} (${input.kind})`,
+        data: { kind: input.kind, meetsDeadline: meets, expected, ...(input.url ? { url: input.url } : {}) },
+      },
+      cancel: meets ? ['ack', 'ack_manager', 'deadline'] : ['ack', 'ack_manager'],
+    };
+  };
+}
+
+/** 改派: only to a role that may act on the case's tier. */
+function reassignStep(input: { assignee: string; owner?: Case['owner'] }): StepFn {
+  return (c) => {
+    if (c.state === 'reviewed') throw invalidTransition(c, 'reviewedNoReassign');
+    // The new owner must be able to act on the case, or it would sit with someone who gets 403 on it
+    // while the reminders follow them. Compliance only records regulator notices: it never owns a case.
+    if (input.owner && (input.owner === 'compliance' || !ROLE_TIERS[input.owner].includes(c.tier))) {
+      throw ownerRefused(c, input.owner, ownersFor(c.tier));
+    }
+    return {
+      case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
+      entry: {
+        type: 'reassigned',
+        reason: `→ ${input.assignee}${input.owner ? ` (${input.owner})` : ''}`,
+        data: { assignee: input.assignee, owner: input.owner ?? c.owner, previousAssignee: c.assignee ?? null, previousOwner: c.owner },
+      },
+    };
+  };
+}
+
+/** 办结: a severe case needs the regulator notice first. */
+function resolveStep(note: string | undefined, rules: () => RuleSet): StepFn {
+  return (c, at) => {
+    if (!isOpen(c)) throw invalidTransition(c, 'alreadyResolved');
+    if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !hasRegulatorNotice(c)) {
+      throw regulatorNoticeRequired(c);
+    }
+    return {
+      case: { ...c, state: 'resolved', resolvedAt: at },
+      entry: { type: 'resolved', ...(note ? { reason: note } : {}) },
+      cancel: ['ack', 'ack_manager', 'deadline'],
+    };
+  };
+}
+
 /** The case's human transitions (see CaseWorkflow): each re-reads the case and commits it with expectedUpdatedAt. */
 export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
   const log = deps.log.child({ component: 'workflow' });
   const rules = (): RuleSet => (typeof deps.rules === 'function' ? deps.rules() : deps.rules);
 
-  async function act(caseId: string, actor: CaseActor, action: Action, step: (c: Case, at: string) => Step, response?: CaseResponseInput): Promise<Case> {
+  async function act(caseId: string, actor: CaseActor, action: Action, step: StepFn, response?: CaseResponseInput): Promise<Case> {
     for (let attempt = 1; ; attempt++) {
       const current = await deps.store.getCase(caseId);
       if (!current) throw new NotFoundError('case', caseId);
@@ -89,8 +163,6 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     }
   }
 
-  const open = (c: Case) => c.state === 'open' || c.state === 'acknowledged' || c.state === 'responded';
-
   return {
     acknowledge(caseId, actor, note) {
       return act(caseId, actor, 'acknowledge', (c, at) => {
@@ -105,62 +177,11 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     },
 
     respond(caseId, actor, input) {
-      return act(
-        caseId,
-        actor,
-        'respond',
-        (c, at) => {
-          if (!open(c)) throw invalidTransition(c, 'closedForResponses');
-          if (input.text.trim() === '') throw emptyText('response');
-          const response: CaseResponse = {
-            kind: input.kind,
-            text: input.text,
-            ...(input.url ? { url: input.url } : {}),
-            actor: actor.id,
-            at,
-            role: actor.role,
-            tier: c.tier,
-          };
-          const expected = expectedResponse(governingRule(rules(), c.ruleId, c.tier), c.tier);
-          const meets = input.kind === expected && c.state !== 'responded';
-          const next: Case = { ...c, responses: [...c.responses, response], acknowledgedAt: c.acknowledgedAt ?? at };
-          if (meets) {
-            next.state = 'responded';
-            next.respondedAt = at;
-          } else if (c.state === 'open') {
-            next.state = 'acknowledged';
-          }
-          return {
-            case: next,
-            entry: {
-              type: 'responded',
-              reason: `${RESPONSE_LABELS[input.kind]} (${input.kind})`,
-              data: { kind: input.kind, meetsDeadline: meets, expected, ...(input.url ? { url: input.url } : {}) },
-            },
-            cancel: meets ? ['ack', 'ack_manager', 'deadline'] : ['ack', 'ack_manager'],
-          };
-        },
-        input,
-      );
+      return act(caseId, actor, 'respond', respondStep(actor, input, rules), input);
     },
 
     reassign(caseId, actor, input) {
-      return act(caseId, actor, 'reassign', (c) => {
-        if (c.state === 'reviewed') throw invalidTransition(c, 'reviewedNoReassign');
-        // The new owner must be able to act on the case, or it would sit with someone who gets 403 on it
-        // while the reminders follow them. Compliance only records regulator notices: it never owns a case.
-        if (input.owner && (input.owner === 'compliance' || !ROLE_TIERS[input.owner].includes(c.tier))) {
-          throw ownerRefused(c, input.owner, ownersFor(c.tier));
-        }
-        return {
-          case: { ...c, assignee: input.assignee, owner: input.owner ?? c.owner },
-          entry: {
-            type: 'reassigned',
-            reason: `→ ${input.assignee}${input.owner ? ` (${input.owner})` : ''}`,
-            data: { assignee: input.assignee, owner: input.owner ?? c.owner, previousAssignee: c.assignee ?? null, previousOwner: c.owner },
-          },
-        };
-      });
+      return act(caseId, actor, 'reassign', reassignStep(input));
     },
 
     comment(caseId, actor, text) {
@@ -171,17 +192,7 @@ export function createCaseWorkflow(deps: CaseWorkflowDeps): CaseWorkflow {
     },
 
     resolve(caseId, actor, note) {
-      return act(caseId, actor, 'resolve', (c, at) => {
-        if (!open(c)) throw invalidTransition(c, 'alreadyResolved');
-        if (requiresRegulatorNotice(governingRule(rules(), c.ruleId, c.tier), c.tier) && !hasRegulatorNotice(c)) {
-          throw regulatorNoticeRequired(c);
-        }
-        return {
-          case: { ...c, state: 'resolved', resolvedAt: at },
-          entry: { type: 'resolved', ...(note ? { reason: note } : {}) },
-          cancel: ['ack', 'ack_manager', 'deadline'],
-        };
-      });
+      return act(caseId, actor, 'resolve', resolveStep(note, rules));
     },
 
     review(caseId, actor, note) {
