@@ -106,6 +106,7 @@ export function caseSummaryDto(ctx: DtoContext, c: Case, nowIso?: string): z.inp
     ruleId: c.ruleId,
     mentionCount: c.mentionCount,
     distinctAuthors: c.distinctAuthors,
+    distinctComplainants: c.distinctComplainants,
     mediaCount: c.mediaCount,
     breachedTiers: c.breachedTiers,
     overdue: isOverdue(c, nowIso ?? ctx.now()),

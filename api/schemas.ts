@@ -72,7 +72,10 @@ const caseCore = {
   resolvedAt: z.string().optional(),
   ruleId: z.string().optional(),
   mentionCount: z.number().int(),
+  /** Distinct authors of the event's mentions (media and neutral posters included). */
   distinctAuthors: z.number().int(),
+  /** Distinct complainants (lib/who-counts.ts): the 投诉人 count. */
+  distinctComplainants: z.number().int(),
   mediaCount: z.number().int(),
   breachedTiers: z.array(tierSchema),
   /** Ack or completion deadline passed and not met. */

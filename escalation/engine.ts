@@ -196,7 +196,7 @@ export function eventFromCase(c: Case): Event {
     lastSeenAt: c.updatedAt,
     mentionCount: c.mentionCount,
     distinctAuthors: c.distinctAuthors,
-    distinctComplainants: c.distinctAuthors,
+    distinctComplainants: c.distinctComplainants,
     negativeCount: 0,
     mediaCount: c.mediaCount,
     sources: [],

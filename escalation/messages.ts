@@ -112,7 +112,7 @@ export function renderMessage(m: MessageInput): { subject: string; body: string 
     `- **级别**：${tierText(c.tier)}`,
     `- **机构**：${m.institutionName}`,
     `- **问题**：${c.title}`,
-    `- **提及数**：${c.mentionCount}　**投诉人数**：${m.complainants ?? c.distinctAuthors}　**媒体报道**：${c.mediaCount}`,
+    `- **提及数**：${c.mentionCount}　**投诉人数**：${m.complainants ?? c.distinctComplainants}　**媒体报道**：${c.mediaCount}`,
     `- **负责部门**：${ROLE_LABELS[c.owner]}${c.assignee ? `（${c.assignee}）` : ''}`,
     m.expectedAction ? `- **要求**：${m.expectedAction}` : undefined,
     `- **处置时限**：${deadline}`,

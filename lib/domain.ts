@@ -201,7 +201,10 @@ export interface Case {
   /** Rule id that set the current tier. */
   ruleId?: string;
   mentionCount: number;
+  /** Distinct authors of the event's mentions, complainants or not (media, neutral posters included). */
   distinctAuthors: number;
+  /** Distinct complainants as lib/who-counts.ts defines them (the event's `distinctComplainants`). */
+  distinctComplainants: number;
   mediaCount: number;
   responses: CaseResponse[];
   history: CaseHistoryEntry[];

@@ -256,6 +256,7 @@ async function seedCases(store: Store, eventIds: string[], count: number, endMs:
       deadlineAt: at((tier === 'L1' ? 0 : 30) + DEADLINE_MIN[tier]),
       mentionCount: ev.mentionCount,
       distinctAuthors: ev.distinctAuthors,
+      distinctComplainants: ev.distinctComplainants,
       mediaCount: ev.mediaCount,
       responses: [],
       history: [],

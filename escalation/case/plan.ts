@@ -82,6 +82,7 @@ export function withStats(c: Case, event: Event | undefined): Case {
     ...c,
     mentionCount: event.mentionCount,
     distinctAuthors: event.distinctAuthors,
+    distinctComplainants: event.distinctComplainants,
     mediaCount: event.mediaCount,
     title: event.title,
     topics: event.topics,
@@ -110,6 +111,7 @@ const open: Handler<Extract<Decision, { type: 'open' }>> = (d, _sofar, ctx) => {
     ruleId: d.ruleId,
     mentionCount: 0,
     distinctAuthors: 0,
+    distinctComplainants: 0,
     mediaCount: 0,
     responses: [],
     history: [],
@@ -245,6 +247,7 @@ export function planCaseChange(existing: Case | undefined, decisions: Decision[]
     existing !== undefined &&
     (existing.mentionCount !== c.mentionCount ||
       existing.distinctAuthors !== c.distinctAuthors ||
+      existing.distinctComplainants !== c.distinctComplainants ||
       existing.mediaCount !== c.mediaCount ||
       existing.title !== c.title);
   if (history.length === 0 && !statsChanged) return undefined;

@@ -42,6 +42,7 @@ const caseParams = (c: Case): unknown[] => [
   c.mediaCount,
   JSON.stringify(c.responses),
   JSON.stringify(c.breachedTiers),
+  c.distinctComplainants,
 ];
 
 const COLUMN_LIST = CASE_COLUMNS.split(',').map((s) => s.trim());

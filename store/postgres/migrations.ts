@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CASE_COMPLAINANTS_SQL } from '../sqlite/migrations.js';
 import { inTx, lockKey } from './db.js';
 
 export interface PgMigration {
@@ -11,6 +12,7 @@ export interface PgMigration {
  * Ordered schema migrations of the PostgreSQL store. Never edit a released migration: append a new one.
  * Version 1 is the SQLite schema as of its migration 5 (same tables and columns, so the backends share
  * row decoding), with a `tsv` column (jieba tokens and title, `simple` configuration) for search.
+ * Version 2 is SQLite's migration 6 (same SQL).
  * Times are canonical UTC ISO text, as in SQLite: they compare as strings. Every text column uses the
  * "C" collation, so ordering and keyset cursors are bytewise as in SQLite, whatever the database's locale.
  */
@@ -187,6 +189,7 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX audit_target ON audit_log(target, id);
     `,
   },
+  { version: 2, name: 'cases carry distinct complainants', up: CASE_COMPLAINANTS_SQL },
 ];
 
 /**

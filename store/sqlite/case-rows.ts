@@ -2,7 +2,7 @@ import type { Case, CaseClock, CaseHistoryEntry, Notification } from '../../lib/
 
 /**
  * A case row as an array in CASE_COLUMNS order. Case reads use raw (array) statements: better-sqlite3
- * builds a 23-key object per row otherwise, which costs more than the query on a 50-row board page.
+ * builds a 24-key object per row otherwise, which costs more than the query on a 50-row board page.
  */
 export type CaseRow = [
   id: string,
@@ -28,10 +28,12 @@ export type CaseRow = [
   mediaCount: number,
   responses: string,
   breachedTiers: string,
+  distinctComplainants: number,
 ];
 
 export const CASE_COLUMNS = `id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
-  acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers`;
+  acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers,
+  distinct_complainants`;
 
 export interface HistoryRow {
   case_id: string;
@@ -72,7 +74,32 @@ function stripUndefined<T extends object>(o: T): T {
 /** Builds the case without `delete` (objects stay in V8's fast mode, which matters for list pages and JSON). */
 export function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
   const [id, eventId, tier, owner, assignee, state, institution, title, topics, openedAt, updatedAt, tierSince, ackDueAt, acknowledgedAt] = r;
-  const [, , , , , , , , , , , , , , deadlineAt, respondedAt, resolvedAt, ruleId, mentionCount, distinctAuthors, mediaCount, responses, breached] = r;
+  const [
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    deadlineAt,
+    respondedAt,
+    resolvedAt,
+    ruleId,
+    mentionCount,
+    distinctAuthors,
+    mediaCount,
+    responses,
+    breached,
+    distinctComplainants,
+  ] = r;
   const c: Case = {
     id,
     eventId,
@@ -87,6 +114,7 @@ export function rowToCase(r: CaseRow, history: CaseHistoryEntry[]): Case {
     tierSince,
     mentionCount,
     distinctAuthors,
+    distinctComplainants,
     mediaCount,
     responses: (responses === '[]' ? [] : JSON.parse(responses)) as Case['responses'],
     history,

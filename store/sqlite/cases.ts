@@ -37,15 +37,17 @@ export class CaseRepo {
       maxSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM case_history WHERE case_id = ?').pluck(),
       upsert: db.prepare(
         `INSERT INTO cases (id, event_id, tier, owner, assignee, state, institution, title, topics, opened_at, updated_at, tier_since, ack_due_at,
-           acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers)
+           acknowledged_at, deadline_at, responded_at, resolved_at, rule_id, mention_count, distinct_authors, media_count, responses, breached_tiers,
+           distinct_complainants)
          VALUES (@id, @eventId, @tier, @owner, @assignee, @state, @institution, @title, @topics, @openedAt, @updatedAt, @tierSince, @ackDueAt,
-           @acknowledgedAt, @deadlineAt, @respondedAt, @resolvedAt, @ruleId, @mentionCount, @distinctAuthors, @mediaCount, @responses, @breachedTiers)
+           @acknowledgedAt, @deadlineAt, @respondedAt, @resolvedAt, @ruleId, @mentionCount, @distinctAuthors, @mediaCount, @responses, @breachedTiers,
+           @distinctComplainants)
          ON CONFLICT (id) DO UPDATE SET event_id = excluded.event_id, tier = excluded.tier, owner = excluded.owner, assignee = excluded.assignee,
            state = excluded.state, institution = excluded.institution, title = excluded.title, topics = excluded.topics, opened_at = excluded.opened_at,
            updated_at = excluded.updated_at, tier_since = excluded.tier_since, ack_due_at = excluded.ack_due_at, acknowledged_at = excluded.acknowledged_at,
            deadline_at = excluded.deadline_at, responded_at = excluded.responded_at, resolved_at = excluded.resolved_at, rule_id = excluded.rule_id,
            mention_count = excluded.mention_count, distinct_authors = excluded.distinct_authors, media_count = excluded.media_count,
-           responses = excluded.responses, breached_tiers = excluded.breached_tiers`,
+           responses = excluded.responses, breached_tiers = excluded.breached_tiers, distinct_complainants = excluded.distinct_complainants`,
       ),
       addHistory: db.prepare('INSERT INTO case_history (case_id, seq, at, type, tier, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       addClock: db.prepare('INSERT OR IGNORE INTO clocks (id, case_id, kind, tier, due_at, fired_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -201,6 +203,7 @@ export class CaseRepo {
           ruleId: c.ruleId ?? null,
           mentionCount: c.mentionCount,
           distinctAuthors: c.distinctAuthors,
+          distinctComplainants: c.distinctComplainants,
           mediaCount: c.mediaCount,
           responses: JSON.stringify(c.responses),
           breachedTiers: JSON.stringify(c.breachedTiers),

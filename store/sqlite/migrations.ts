@@ -20,6 +20,16 @@ export interface Migration {
  *   `rollup_hour_total` / `rollup_day_total` (migration 4) hold the same counts without the institution
  *   and source dimensions, for the unfiltered series.
  */
+/**
+ * Adds `cases.distinct_complainants` (lib/who-counts.ts), backfilled from the case's event; a case whose
+ * event row is gone keeps its distinct authors, the only count it has (an upper bound, as shown before).
+ * Plain SQL that runs unchanged on SQLite and PostgreSQL.
+ */
+export const CASE_COMPLAINANTS_SQL = `
+  ALTER TABLE cases ADD COLUMN distinct_complainants INTEGER NOT NULL DEFAULT 0;
+  UPDATE cases SET distinct_complainants = coalesce((SELECT e.distinct_complainants FROM events e WHERE e.id = cases.event_id), distinct_authors);
+`;
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -303,6 +313,11 @@ export const migrations: Migration[] = [
         PRIMARY KEY (source, kind)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 6,
+    name: 'cases carry distinct complainants',
+    up: CASE_COMPLAINANTS_SQL,
   },
 ];
 

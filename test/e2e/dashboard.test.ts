@@ -105,6 +105,10 @@ describe('dashboard in Chromium against the real API', function () {
     const l3 = await page.$eval(`.card[data-case-id="${wealthCase}"]`, (el) => el.textContent ?? '');
     assert.match(l3, /高管/);
     assert.match(l3, /媒体\s*1/);
+    // 投诉人 are complainants (lib/who-counts.ts): the media account is an author, not a complainant.
+    const wealth = (await env.store.getCase(wealthCase))!;
+    assert.equal(wealth.distinctComplainants, wealth.distinctAuthors - 1);
+    assert.match(l3, new RegExp(`投诉人\\s*${wealth.distinctComplainants}作者\\s*${wealth.distinctAuthors}`));
     // The countdown text changes by itself (it ticks every second).
     const countdown = `.card[data-case-id="${branchCase}"] .countdown`;
     const before = await page.$eval(countdown, (el) => el.textContent);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type Demo, dashboardLink, runDemo } from '../../app/demo.js';
 import { findChrome } from '../../crawlers/core/browser.js';
-import type { Case } from '../../lib/domain.js';
+import type { Case, Event } from '../../lib/domain.js';
 
 async function getJson<T>(url: string, key: string): Promise<T> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
@@ -61,6 +61,13 @@ describe('demo scenario end to end (crawl → analyze → escalate → API)', fu
     assert.equal(items.length, 1, 'one case for the issue, promoted in place');
     assert.equal(final.owner, 'executive');
     assert.ok(final.distinctAuthors >= 10, `distinct authors ${final.distinctAuthors}`);
+    // 投诉人 are the event's complainants (lib/who-counts.ts), not its authors: the media account is none.
+    const settled = await waitFor('the case counts settled on its event', async () => {
+      const c = await getJson<Case>(`${base}/api/v1/alerts/${l1.id}`, demo.apiKey);
+      const e = await getJson<Event>(`${base}/api/v1/events/${c.eventId}`, demo.apiKey);
+      return c.distinctComplainants === e.distinctComplainants && c.distinctAuthors === e.distinctAuthors && c.mediaCount > 0 ? c : undefined;
+    });
+    assert.ok(settled.distinctComplainants < settled.distinctAuthors, `${settled.distinctComplainants} of ${settled.distinctAuthors} authors`);
     const tiers = final.history.filter((h) => h.type === 'opened' || h.type === 'promoted').map((h) => `${h.type}:${h.tier}`);
     assert.deepEqual(tiers, ['opened:L1', 'promoted:L2', 'promoted:L3']);
     // Each transition says which rule fired and on what counts.

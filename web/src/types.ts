@@ -46,8 +46,10 @@ export interface Case {
   resolvedAt?: string;
   ruleId?: string;
   mentionCount: number;
+  /** All distinct authors (media and neutral posters included): 作者, not 投诉人. */
   distinctAuthors: number;
-  distinctComplainants?: number;
+  /** Distinct complainants (lib/who-counts.ts): the 投诉人 count. */
+  distinctComplainants: number;
   mediaCount?: number;
   responses?: CaseResponse[];
   history?: HistoryEntry[];

@@ -8,7 +8,7 @@ export function plus(at: string, minutes: number): string {
   return new Date(Date.parse(at) + minutes * 60_000).toISOString();
 }
 
-interface PostSpec {
+export interface PostSpec {
   source: string;
   sourceType: SourceType;
   nativeId: string;
@@ -106,7 +106,7 @@ export const POSTS: PostSpec[] = [
   },
 ];
 
-function toMention(p: PostSpec): Mention {
+export function toMention(p: PostSpec): Mention {
   return {
     id: `${p.source}:${p.nativeId}`,
     source: p.source,
@@ -122,7 +122,7 @@ function toMention(p: PostSpec): Mention {
   };
 }
 
-function toAnalysis(p: PostSpec, m: Mention): Analysis {
+export function toAnalysis(p: PostSpec, m: Mention): Analysis {
   return {
     mentionId: m.id,
     sentiment: { label: p.label, score: p.label === 'negative' ? 0.93 : p.label === 'positive' ? 0.08 : 0.4 },
@@ -172,6 +172,7 @@ export function caseFixture(id: string, eventId: string, openedAt: string, over:
     ruleId: 'l1_single_complaint',
     mentionCount: 1,
     distinctAuthors: 1,
+    distinctComplainants: 1,
     mediaCount: 0,
     responses: [],
     history: [{ at: openedAt, type: 'opened', tier: 'L1', reason: '单条客户投诉 (l1_single_complaint)' }],
@@ -222,6 +223,7 @@ export async function seedApiFixtures(store: Store): Promise<void> {
     ruleId: 'l3_media_coverage',
     mentionCount: 3,
     distinctAuthors: 3,
+    distinctComplainants: 2,
     mediaCount: 1,
     topics: ['annual_fee'],
     history: [
@@ -249,6 +251,7 @@ export async function seedApiFixtures(store: Store): Promise<void> {
       title: '示例银行理财产品亏损集中投诉',
       topics: ['wealth_loss'],
       distinctAuthors: 12,
+      distinctComplainants: 11,
       mentionCount: 15,
     }),
   ];

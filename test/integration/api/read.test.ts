@@ -208,6 +208,7 @@ describe('API read endpoints (real SQLite store)', () => {
         'history',
         'mentionCount',
         'distinctAuthors',
+        'distinctComplainants',
       ]) {
         assert.ok(k in c, `missing ${k}`);
       }

@@ -137,6 +137,7 @@ describe('notification dispatcher (outbox → channels)', () => {
         tierSince: opened,
         mentionCount: 15,
         distinctAuthors: 13,
+        distinctComplainants: 11,
         mediaCount: 2,
         responses: [],
         history: [],

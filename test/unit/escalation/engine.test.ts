@@ -26,6 +26,7 @@ function caseAt(tier: Tier, over: Partial<Case> = {}): Case {
     ruleId,
     mentionCount: 1,
     distinctAuthors: 1,
+    distinctComplainants: 1,
     mediaCount: 0,
     responses: [],
     history: [{ at: T0, type: 'opened', tier, actor: 'system' }],

@@ -24,6 +24,7 @@ function kase(id: string, over: Partial<Case> = {}): Case {
     deadlineAt: new Date(Date.parse(openedAt) + 120 * 60_000).toISOString(),
     mentionCount: 1,
     distinctAuthors: 1,
+    distinctComplainants: 1,
     mediaCount: 0,
     responses: [],
     history: [{ at: openedAt, type: 'opened', tier: over.tier ?? 'L1' }],

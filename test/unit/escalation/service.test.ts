@@ -55,6 +55,7 @@ describe('escalation service (real SQLite store)', () => {
     });
     const c4 = await h.service.onEventUpdated(media);
     assert.deepEqual([c4?.tier, c4?.owner, c4?.deadlineAt, c4?.mediaCount], ['L3', 'executive', at(120), 1]);
+    assert.deepEqual([c4?.distinctAuthors, c4?.distinctComplainants], [11, 10], 'the media author is no complainant');
 
     const final = (await h.store.getCase(c1.id))!;
     assert.deepEqual(trail(final), [

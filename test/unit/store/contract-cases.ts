@@ -57,6 +57,31 @@ export function runCaseContract(getStore: () => Store, T0: string): void {
       assert.deepEqual(await store.getCase('c1'), acked);
     });
 
+    it('stores complainants apart from authors and updates them with the case', async () => {
+      const store = getStore();
+      // 5 authors, one a media account and one a neutral poster: 3 complainants.
+      const created = await store.commitCaseChange(open('cc1', T0, { mentionCount: 6, distinctAuthors: 5, distinctComplainants: 3, mediaCount: 1 }));
+      assert.equal(created.distinctAuthors, 5);
+      assert.equal(created.distinctComplainants, 3);
+      const t1 = plus(T0, 5);
+      const grown = await store.commitCaseChange({
+        case: { ...created, mentionCount: 8, distinctAuthors: 7, distinctComplainants: 5, updatedAt: t1 },
+        expectedUpdatedAt: created.updatedAt,
+        history: [],
+        scheduleClocks: [],
+        cancelClockKinds: [],
+        notifications: [],
+      });
+      assert.deepEqual([grown.distinctAuthors, grown.distinctComplainants], [7, 5]);
+      assert.equal((await store.getCase('cc1'))?.distinctComplainants, 5);
+      assert.equal((await store.getCaseByEvent('ev-cc1'))?.distinctComplainants, 5);
+      for (const withHistory of [true, false]) {
+        const listed = (await store.listCases({ limit: 10, withHistory })).items.find((c) => c.id === 'cc1');
+        assert.deepEqual([listed?.distinctAuthors, listed?.distinctComplainants], [7, 5], `withHistory ${withHistory}`);
+      }
+      assert.equal((await store.listCasesOpenedBetween(T0, plus(T0, 1)))[0]?.distinctComplainants, 5);
+    });
+
     it('throws ConflictError on a stale expectedUpdatedAt and leaves the case untouched', async () => {
       const store = getStore();
       const created = await store.commitCaseChange(open('c2', T0));

@@ -100,6 +100,7 @@ export function kase(id: string, eventId: string, openedAt: string, over: Partia
     deadlineAt: new Date(Date.parse(openedAt) + 2 * 3_600_000).toISOString(),
     mentionCount: 1,
     distinctAuthors: 1,
+    distinctComplainants: 1,
     mediaCount: 0,
     responses: [],
     history: [],
@@ -130,3 +131,17 @@ export function notification(id: string, caseId: string, key: string, at: string
 export function plus(at: string, minutes: number): string {
   return new Date(Date.parse(at) + minutes * 60_000).toISOString();
 }
+
+/**
+ * Rows as stored before cases carried complainants (SQLite ≤ 5, PostgreSQL 1); plain SQL for both backends.
+ * c_kept's event counted 5 authors but 4 complainants (a media account); c_orphan's event row is gone.
+ */
+export const PRE_COMPLAINANT_ROWS_SQL = `
+  INSERT INTO events (id, institution, topics, key_terms, title, simhash, first_seen_at, last_seen_at, mention_count, distinct_authors, distinct_complainants, media_count)
+    VALUES ('ev_kept', 'example_bank', '["fees"]', '[]', '示例银行信用卡年费乱收费', '0000000000000000', '2025-11-22T02:00:00.000Z', '2025-11-22T03:00:00.000Z', 6, 5, 4, 1);
+  INSERT INTO cases (id, event_id, tier, owner, state, institution, title, topics, opened_at, updated_at, tier_since, mention_count, distinct_authors, media_count, responses, breached_tiers)
+    VALUES ('c_kept', 'ev_kept', 'L3', 'executive', 'open', 'example_bank', '示例银行信用卡年费乱收费', '["fees"]', '2025-11-22T02:00:00.000Z',
+      '2025-11-22T03:00:00.000Z', '2025-11-22T03:00:00.000Z', 6, 5, 1, '[]', '[]'),
+    ('c_orphan', 'ev_gone', 'L1', 'customer_service', 'resolved', 'example_bank', '示例银行网点排队', '[]', '2025-10-01T02:00:00.000Z',
+      '2025-10-02T02:00:00.000Z', '2025-10-01T02:00:00.000Z', 3, 3, 0, '[]', '[]');
+`;

@@ -6,7 +6,7 @@ import { createPool, lockKey } from '../../../store/postgres/db.js';
 import { migratePg, pgMigrations } from '../../../store/postgres/migrations.js';
 import { PgStore } from '../../../store/postgres/pg-store.js';
 import { runStoreContract } from './contract.js';
-import { analysis, event, mention, plus } from './fixtures.js';
+import { analysis, event, mention, PRE_COMPLAINANT_ROWS_SQL, plus } from './fixtures.js';
 import { dropSchemas, randomSchema, testDatabaseUrl } from './pg-env.js';
 
 const url = process.env.TEST_DATABASE_URL ?? '';
@@ -59,6 +59,25 @@ describe('PostgreSQL backend', () => {
       assert.equal(t99.rowCount, 0);
       assert.equal((await a.pool.query('SELECT 1 FROM schema_version WHERE version = 99')).rowCount, 0);
       await Promise.all([a.close(), b.close()]);
+    });
+
+    it('migration 2 gives cases their complainants from their event (authors when the event is gone)', async () => {
+      const schema = randomSchema();
+      schemas.push(schema);
+      const pool = createPool({ connectionString: url, schema, max: 2 });
+      try {
+        await pool.query(`CREATE SCHEMA "${schema}"`);
+        assert.deepEqual(await migratePg(pool, pgMigrations.slice(0, 1)), [1]);
+        await pool.query(PRE_COMPLAINANT_ROWS_SQL);
+        assert.deepEqual(await migratePg(pool, pgMigrations.slice(0, 2)), [2]);
+        const rows = await pool.query({ text: 'SELECT id, distinct_authors, distinct_complainants FROM cases ORDER BY id', rowMode: 'array' });
+        assert.deepEqual(rows.rows, [
+          ['c_kept', 5, 4],
+          ['c_orphan', 3, 3],
+        ]);
+      } finally {
+        await pool.end();
+      }
     });
 
     it('keeps every table in its own schema (search_path on every pooled connection)', async () => {

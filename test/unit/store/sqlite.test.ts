@@ -11,7 +11,7 @@ import { createStore } from '../../../store/index.js';
 import { migrate, migrations } from '../../../store/sqlite/migrations.js';
 import { SqliteStore } from '../../../store/sqlite/sqlite-store.js';
 import { runStoreContract } from './contract.js';
-import { analysis, kase, mention, notification } from './fixtures.js';
+import { analysis, kase, mention, notification, PRE_COMPLAINANT_ROWS_SQL } from './fixtures.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -95,6 +95,18 @@ describe('SqliteStore', () => {
     await store.sentimentSeries({ from: '2025-10-23T02:00:00.000Z', to: '2025-11-22T02:00:00.000Z', interval: 'day', institution: 'icbc' });
     assert.ok(prepared.some((s) => /FROM rollup_day WHERE .*institution = \?/.test(s)));
     await store.close();
+  });
+
+  it('migration 6 gives cases their complainants from their event (authors when the event is gone)', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 5));
+    db.exec(PRE_COMPLAINANT_ROWS_SQL);
+    assert.deepEqual(migrate(db, migrations.slice(0, 6)), [6]);
+    assert.deepEqual(db.prepare('SELECT id, distinct_authors, distinct_complainants FROM cases ORDER BY id').raw(true).all(), [
+      ['c_kept', 5, 4],
+      ['c_orphan', 3, 3],
+    ]);
+    db.close();
   });
 
   it('migration 4 fills the rollup totals from the existing rollups', () => {

@@ -74,7 +74,8 @@ export function caseCard(c: Case, onChange: (updated: Case | undefined) => void)
       'div',
       { class: 'counts' },
       h('span', null, '提及 ', h('b', null, c.mentionCount)),
-      h('span', null, '投诉人 ', h('b', null, c.distinctComplainants ?? c.distinctAuthors)),
+      h('span', { class: 'complainants' }, '投诉人 ', h('b', null, c.distinctComplainants)),
+      h('span', { class: 'authors' }, '作者 ', h('b', null, c.distinctAuthors)),
       h('span', null, '媒体 ', h('b', null, c.mediaCount ?? 0)),
     ),
     clocks.length > 0

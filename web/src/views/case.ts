@@ -36,7 +36,7 @@ function header(c: Case): HTMLElement {
       field('开案时间', formatShanghai(c.openedAt)),
       field('受理时限', formatShanghai(c.ackDueAt), c.acknowledgedAt ? `（已于 ${formatShanghai(c.acknowledgedAt)} 受理）` : ''),
       field('处置时限', formatShanghai(c.deadlineAt), c.respondedAt ? `（已于 ${formatShanghai(c.respondedAt)} 回应）` : ''),
-      field('提及 / 投诉人 / 媒体', `${c.mentionCount} / ${c.distinctComplainants ?? c.distinctAuthors} / ${c.mediaCount ?? 0}`),
+      field('提及 / 投诉人 / 作者 / 媒体', `${c.mentionCount} / ${c.distinctComplainants} / ${c.distinctAuthors} / ${c.mediaCount ?? 0}`),
       field('触发规则', c.ruleId ?? '—'),
       field('问题类型', (c.topics ?? []).map(topicLabel).join('、') || '—'),
     ),
