@@ -1,7 +1,8 @@
 import type { Config } from '../config/schema.js';
+import type { CaseWorkflow } from '../escalation/case/index.js';
+import type { RulesService } from '../escalation/rules-live.js';
 import type { MessageBus } from '../lib/bus.js';
 import type { Clock } from '../lib/clock.js';
-import type { ApiRole, Case } from '../lib/domain.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { SearchIndex } from '../store/search/search-index.js';
@@ -9,36 +10,11 @@ import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { DtoContext } from './dto.js';
 
-/** Who performs a case action. */
-export interface CaseActor {
-  id: string;
-  role: ApiRole;
-}
+/** Declared once, with the case (escalation/case/types.ts). */
+export type { CaseActor, CaseWorkflow } from '../escalation/case/index.js';
 
-/** The case workflow (escalation/workflow.ts); it enforces which role may act on which tier. */
-export interface CaseWorkflow {
-  acknowledge(caseId: string, actor: CaseActor, note?: string): Promise<unknown>;
-  respond(
-    caseId: string,
-    actor: CaseActor,
-    response: { kind: 'reply_to_complainant' | 'public_statement' | 'regulator_notice'; text: string; url?: string },
-  ): Promise<unknown>;
-  reassign(caseId: string, actor: CaseActor, input: { assignee: string; owner?: Case['owner'] }): Promise<unknown>;
-  comment(caseId: string, actor: CaseActor, text: string): Promise<unknown>;
-  resolve(caseId: string, actor: CaseActor, note?: string): Promise<unknown>;
-  review(caseId: string, actor: CaseActor, note: string): Promise<unknown>;
-}
-
-export interface RuleIssue {
-  path: string;
-  message: string;
-}
-
-export interface RulesService {
-  get(): Promise<{ version: number; yaml: string }>;
-  validate(yaml: string): RuleIssue[];
-  update(yaml: string, actor: string): Promise<{ version: number }>;
-}
+/** Declared with the live rules (escalation/rules-live.ts). */
+export type { RuleIssue, RulesService } from '../escalation/rules-live.js';
 
 export interface CrawlControl {
   runNow(sourceId: string): Promise<unknown>;

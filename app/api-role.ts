@@ -5,7 +5,7 @@ import type { RulesService } from '../api/context.js';
 import { startApiServer } from '../api/server.js';
 import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { CaseWorkflow } from '../escalation/workflow.js';
+import type { CaseWorkflow } from '../escalation/case/index.js';
 import type { MessageBus } from '../lib/bus.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';

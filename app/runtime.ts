@@ -6,12 +6,13 @@ import type { Config } from '../config/schema.js';
 import { BrowserPool, findChrome } from '../crawlers/core/browser.js';
 import { HostPacer, type Pacer, RedisHostPacer } from '../crawlers/core/pacer.js';
 import { createCrawlers } from '../crawlers/registry.js';
+import { createCaseWorkflow } from '../escalation/case/index.js';
 import { createDigestScheduler } from '../escalation/digest.js';
 import { createDispatcher } from '../escalation/dispatcher.js';
 import { createNotifiers } from '../escalation/notifiers/index.js';
+import { createLiveRules } from '../escalation/rules-live.js';
 import { createEscalationService } from '../escalation/service.js';
 import { createSweeper } from '../escalation/sweeper.js';
-import { createCaseWorkflow } from '../escalation/workflow.js';
 import { MessageBus, RedisBus } from '../lib/bus.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { CriticalError, errorMessage } from '../lib/errors.js';
@@ -26,7 +27,6 @@ import { startApi } from './api-role.js';
 import { redisLedger } from './escalation-ledger.js';
 import { enqueueCrawl, JOBS, registerWorkerJobs, startClusterSchedules } from './jobs.js';
 import { analyserFn, createMentionProcessor, type MentionProcessor } from './process-mentions.js';
-import { createLiveRules } from './rules-live.js';
 import { createSearch, type SearchRuntime } from './search.js';
 
 /** `all` is `radar start` (embedded); the others are the cluster roles. */
@@ -110,12 +110,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const matcher = createInstitutionMatcher(config.watchlist);
   const rules = await createLiveRules({ config, store, bus, clock, log });
 
-  const escalation = createEscalationService({ store, rules: rules.current(), config, clock, log, bus, metrics });
-  const workflow = createCaseWorkflow({ store, clock, log, bus, rules: rules.current() });
-  rules.onChange((r) => {
-    escalation.setRules(r);
-    workflow.setRules(r);
-  });
+  // Both read the live rules on every decision: a rule change saved by any process applies at once.
+  const escalation = createEscalationService({ store, rules: rules.current, config, clock, log, bus, metrics });
+  const workflow = createCaseWorkflow({ store, clock, log, bus, rules: rules.current });
   const sweeper = createSweeper({ store, service: escalation, clock, log, intervalMs: config.escalation.sweepIntervalSeconds * 1000 });
   const dispatcher = createDispatcher({
     store,

@@ -155,7 +155,11 @@ export function evaluate(input: EngineInput): Decision[] {
   return input.clock ? evaluateClock(input, input.clock) : evaluateEvent(input);
 }
 
-/** One case per event, with a deterministic id so two writers cannot open two cases for one event. */
+/**
+ * The id of an event's case: deterministic, so every writer names the same case. The id alone does not stop two
+ * writers from opening it twice; the store does: a new case is committed with `expectNew`, which raises a
+ * ConflictError when a case with this id or for this event exists, and the service then re-reads and re-evaluates.
+ */
 export function caseIdForEvent(eventId: string): string {
   return `c_${eventId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }

@@ -1,3 +1,13 @@
+export {
+  type CaseActor,
+  type CaseResponseInput,
+  type CaseStore,
+  type CaseWorkflow,
+  type CaseWorkflowDeps,
+  createCaseWorkflow,
+  hasRegulatorNotice,
+  ROLE_TIERS,
+} from './case/index.js';
 export { type EngineInput, type EventFacts, evaluate, matchesTrigger, sourceTypeOf } from './engine.js';
 export { caseLink, type MessageInput, type MessageKind, ROLE_LABELS, renderMessage, tierText } from './messages.js';
 export { managersFor, type Recipient, recipientsFor } from './recipients.js';
@@ -17,4 +27,3 @@ export {
 export { caseIdForEvent, createEscalationService, type EscalationService, type EscalationServiceDeps } from './service.js';
 export { createSweeper, type Sweeper, type SweeperDeps } from './sweeper.js';
 export type { Decision, EvaluateInput } from './types.js';
-export { type CaseActor, type CaseWorkflow, type CaseWorkflowDeps, createCaseWorkflow, ROLE_TIERS } from './workflow.js';

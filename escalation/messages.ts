@@ -123,3 +123,19 @@ export function renderMessage(m: MessageInput): { subject: string; body: string 
   ];
   return { subject, body: lines.filter((l) => l !== undefined).join('\n') };
 }
+
+/** The 触发原因 of an early warning: complainants so far, below the 中度 bar. */
+export function earlyWarningReason(complainants: number | undefined, windowHours: number | undefined): string {
+  return `投诉人数已达 ${complainants}${windowHours ? `（近 ${windowHours} 小时内快速上升）` : ''}，尚未达到中度标准，请提前准备口径`;
+}
+
+/** The 触发原因 of an acknowledgement reminder or manager page. */
+export function ackOverdueReason(ackDueAt: string | undefined, owner: OwnerRole): string {
+  return `受理时限 ${ackDueAt ? formatShanghai(ackDueAt) : ''} 已过，${ROLE_LABELS[owner]}仍未受理`;
+}
+
+/** The 触发原因 of a missed deadline: what was not done, and where the case goes next. */
+export function breachReason(m: { tier: Tier; deadlineAt?: string; missed: CaseResponse['kind']; next?: Tier; nextRole?: OwnerRole }): string {
+  const onward = m.next ? `，升级为 ${tierText(m.next)}` : m.nextRole ? `，已通知${ROLE_LABELS[m.nextRole]}` : '';
+  return `${tierText(m.tier)} 处置时限 ${m.deadlineAt ? formatShanghai(m.deadlineAt) : ''} 已过，未完成「${RESPONSE_LABELS[m.missed]}」${onward}`;
+}

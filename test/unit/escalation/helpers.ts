@@ -1,9 +1,9 @@
 import { loadConfig, projectPath } from '../../../config/load.js';
 import type { Config } from '../../../config/schema.js';
+import { createCaseWorkflow } from '../../../escalation/case/index.js';
 import { loadRules, type RuleSet } from '../../../escalation/rules.js';
 import { createEscalationService } from '../../../escalation/service.js';
 import { createSweeper } from '../../../escalation/sweeper.js';
-import { createCaseWorkflow } from '../../../escalation/workflow.js';
 import { type BusMessage, MessageBus } from '../../../lib/bus.js';
 import { FakeClock } from '../../../lib/clock.js';
 import type { Event, Notification } from '../../../lib/domain.js';

@@ -1,15 +1,26 @@
 import { readFileSync } from 'node:fs';
-import type { RulesService } from '../api/context.js';
 import { projectPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { parseRules, type RuleSet } from '../escalation/rules.js';
 import type { MessageBus } from '../lib/bus.js';
 import type { Clock } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
+import { parseRules, type RuleSet } from './rules.js';
 
 const RULES_NAME = 'escalation';
+
+export interface RuleIssue {
+  path: string;
+  message: string;
+}
+
+/** The API's view of the rules: read the saved version, validate a draft, save a new version. */
+export interface RulesService {
+  get(): Promise<{ version: number; yaml: string }>;
+  validate(yaml: string): RuleIssue[];
+  update(yaml: string, actor: string): Promise<{ version: number }>;
+}
 
 export interface LiveRules {
   current(): RuleSet;
