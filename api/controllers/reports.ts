@@ -44,7 +44,7 @@ function range(from: string | undefined, to: string | undefined, now: Date, defa
   return { from: start, to: end };
 }
 
-export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): void {
+function registerSentimentReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/sentiment',
@@ -96,7 +96,9 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return { interval: query.interval, groupBy: query.groupBy, from, to, points, totals: { ...totals, netSentiment: netSentiment(totals) } };
     },
   });
+}
 
+function registerShareOfVoiceReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/share-of-voice',
@@ -149,7 +151,9 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return { from, to, totalMentions, items };
     },
   });
+}
 
+function registerTopTermsReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/top-terms',
@@ -174,7 +178,9 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return { from, to, items: await ctx.search.topTerms({ from, to, institution, source, sentiment, topic, limit }) };
     },
   });
+}
 
+function registerSlaReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/sla',
@@ -196,7 +202,9 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return { from, to, ...slaReport(cases, now) };
     },
   });
+}
 
+function registerAttributionReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/attribution',
@@ -226,7 +234,9 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return attributionReport(cases, month, ctx.topicInfo);
     },
   });
+}
 
+function registerDigestReport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/reports/digest',
@@ -271,4 +281,13 @@ export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): 
       return loadDigest(ctx.store, date, ctx.dto.institutionName);
     },
   });
+}
+
+export function registerReportRoutes(registry: RouteRegistry, ctx: ApiContext): void {
+  registerSentimentReport(registry, ctx);
+  registerShareOfVoiceReport(registry, ctx);
+  registerTopTermsReport(registry, ctx);
+  registerSlaReport(registry, ctx);
+  registerAttributionReport(registry, ctx);
+  registerDigestReport(registry, ctx);
 }
