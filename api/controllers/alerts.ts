@@ -30,13 +30,13 @@ type Action = {
   run: (caseId: string, actor: CaseActor, body: Record<string, unknown>) => Promise<unknown>;
 };
 
-export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): void {
-  async function load(id: string): Promise<Case> {
-    const c = await ctx.store.getCase(id);
-    if (!c) throw new NotFoundError('case', id);
-    return c;
-  }
+async function loadCase(ctx: ApiContext, id: string): Promise<Case> {
+  const c = await ctx.store.getCase(id);
+  if (!c) throw new NotFoundError('case', id);
+  return c;
+}
 
+function registerAlertList(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/alerts',
@@ -59,7 +59,9 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
       return { items: caseSummariesDto(ctx.dto, page.items), nextCursor: page.nextCursor, total: page.total };
     },
   });
+}
 
+function registerAlertGet(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/alerts/:id',
@@ -68,9 +70,11 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
     access: CASE_ROLES,
     params: idParams,
     response: caseSchema,
-    handler: async ({ params }) => caseDto(ctx.dto, await load(params.id)),
+    handler: async ({ params }) => caseDto(ctx.dto, await loadCase(ctx, params.id)),
   });
+}
 
+function registerAlertNotifications(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/alerts/:id/notifications',
@@ -80,13 +84,15 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
     params: idParams,
     response: z.object({ items: z.array(notificationSchema) }),
     handler: async ({ params }) => {
-      await load(params.id);
+      await loadCase(ctx, params.id);
       const items = await ctx.store.listNotifications(params.id);
       return { items: items.map(notificationDto) };
     },
   });
+}
 
-  const actions: Action[] = [
+function caseActions(ctx: ApiContext): Action[] {
+  return [
     {
       name: 'ack',
       summary: 'Acknowledge a case (stops the acknowledgement clock)',
@@ -128,24 +134,31 @@ export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): v
       run: (id, actor, b) => ctx.workflow.review(id, actor, b.note as string),
     },
   ];
+}
 
-  for (const action of actions) {
-    registry.add({
-      method: 'post',
-      path: `/api/v1/alerts/:id/${action.name}`,
-      tag: 'alerts',
-      summary: action.summary,
-      description: 'The workflow decides whether the caller’s role may act on the case’s tier (403 otherwise) and whether the state allows it (409).',
-      access: CASE_ROLES,
-      params: idParams,
-      body: action.body,
-      response: caseSchema,
-      handler: async ({ params, body, principal }) => {
-        await load(params.id);
-        const actor: CaseActor = { id: principal!.id, role: principal!.role };
-        await action.run(params.id, actor, body as Record<string, unknown>);
-        return caseDto(ctx.dto, await load(params.id));
-      },
-    });
-  }
+function registerAlertAction(registry: RouteRegistry, ctx: ApiContext, action: Action): void {
+  registry.add({
+    method: 'post',
+    path: `/api/v1/alerts/:id/${action.name}`,
+    tag: 'alerts',
+    summary: action.summary,
+    description: 'The workflow decides whether the caller’s role may act on the case’s tier (403 otherwise) and whether the state allows it (409).',
+    access: CASE_ROLES,
+    params: idParams,
+    body: action.body,
+    response: caseSchema,
+    handler: async ({ params, body, principal }) => {
+      await loadCase(ctx, params.id);
+      const actor: CaseActor = { id: principal!.id, role: principal!.role };
+      await action.run(params.id, actor, body as Record<string, unknown>);
+      return caseDto(ctx.dto, await loadCase(ctx, params.id));
+    },
+  });
+}
+
+export function registerAlertRoutes(registry: RouteRegistry, ctx: ApiContext): void {
+  registerAlertList(registry, ctx);
+  registerAlertGet(registry, ctx);
+  registerAlertNotifications(registry, ctx);
+  for (const action of caseActions(ctx)) registerAlertAction(registry, ctx, action);
 }
