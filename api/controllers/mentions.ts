@@ -34,8 +34,8 @@ function checkRange(from: string | undefined, to: string | undefined): void {
     throw new ApiError(400, 'invalid_request', 'invalid query.from: must be before query.to', [{ path: 'query.from', message: 'must be before to' }]);
 }
 
-export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext): void {
-  const toStoreQuery = (q: z.output<typeof searchQuery> | z.output<typeof exportQuery>, terms: string[], limit: number, cursor?: string): MentionQuery => ({
+function toStoreQuery(q: z.output<typeof searchQuery> | z.output<typeof exportQuery>, terms: string[], limit: number, cursor?: string): MentionQuery {
+  return {
     q: terms.length > 0 ? terms.join(' ') : undefined,
     institution: q.institution,
     source: q.source,
@@ -45,8 +45,10 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
     to: q.to,
     limit,
     cursor,
-  });
+  };
+}
 
+function registerMentionSearch(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/mentions',
@@ -69,7 +71,9 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
       };
     },
   });
+}
 
+function registerMentionExport(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/mentions/export',
@@ -123,7 +127,9 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
       return undefined;
     },
   });
+}
 
+function registerMentionGet(registry: RouteRegistry, ctx: ApiContext): void {
   registry.add({
     method: 'get',
     path: '/api/v1/mentions/:id',
@@ -138,4 +144,10 @@ export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext):
       return mentionDto(ctx.dto, m);
     },
   });
+}
+
+export function registerMentionRoutes(registry: RouteRegistry, ctx: ApiContext): void {
+  registerMentionSearch(registry, ctx);
+  registerMentionExport(registry, ctx);
+  registerMentionGet(registry, ctx);
 }
