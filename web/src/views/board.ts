@@ -85,32 +85,9 @@ export function caseCard(c: Case, onChange: (updated: Case | undefined) => void)
   );
 }
 
-export function renderBoard(root: HTMLElement, params: URLSearchParams): () => void {
-  const filters = readFilters(params);
-  const cases = new Map<string, Case>();
-  const columns = new Map<Tier, { body: HTMLElement; count: HTMLElement }>();
-  const status = h('div', { class: 'board-status' }, '加载中…');
-
-  const upsert = (c: Case | undefined, flash = false): void => {
-    if (!c) return;
-    const known = cases.get(c.id);
-    // Responses and stream messages can arrive out of order; never go back to an older version.
-    if (known?.updatedAt && c.updatedAt && c.updatedAt < known.updatedAt) return;
-    cases.set(c.id, c);
-    draw(flash ? c.id : undefined);
-  };
-
-  const draw = (flashId?: string): void => {
-    for (const tier of TIERS) {
-      const col = columns.get(tier)!;
-      const inTier = [...cases.values()].filter((c) => c.tier === tier && matches(c, filters)).sort((a, b) => urgency(a) - urgency(b));
-      replace(col.body, ...(inTier.length > 0 ? inTier.map((c) => caseCard(c, (u) => upsert(u))) : [h('p', { class: 'empty' }, '暂无告警')]));
-      col.count.textContent = String(inTier.length);
-    }
-    if (flashId) root.querySelector(`[data-case-id="${CSS.escape(flashId)}"]`)?.classList.add('flash');
-  };
-
-  const filterBar = h(
+/** The filter form (tier, owner, overdue only); changing a filter rewrites the URL. */
+function filterBar(filters: Filters, status: HTMLElement): HTMLElement {
+  return h(
     'form',
     { class: 'filters', on: { submit: (e) => e.preventDefault() } },
     h(
@@ -151,7 +128,10 @@ export function renderBoard(root: HTMLElement, params: URLSearchParams): () => v
     ),
     status,
   );
+}
 
+/** One column per tier; fills `columns` with each column's body and count elements. */
+function boardColumns(columns: Map<Tier, { body: HTMLElement; count: HTMLElement }>): HTMLElement {
   const board = h('div', { class: 'board' });
   for (const tier of TIERS) {
     const count = h('span', { class: 'col-count' }, '0');
@@ -161,19 +141,53 @@ export function renderBoard(root: HTMLElement, params: URLSearchParams): () => v
       h('section', { class: `column tier-${tier}`, data: { tier } }, h('h2', { class: 'col-head' }, `${tier} ${TIER_LABEL[tier]}`, count), body),
     );
   }
-  replace(root, h('div', { class: 'page-head' }, h('h1', null, '告警看板'), filterBar), board);
+  return board;
+}
+
+/** Active cases matching the filters, up to MAX_PAGES pages. */
+async function loadActiveCases(filters: Filters): Promise<Map<string, Case>> {
+  const query = { state: 'active', tier: filters.tier, owner: filters.owner, overdue: filters.overdue ? 'true' : undefined, limit: 200 };
+  let cursor: string | undefined;
+  const loaded = new Map<string, Case>();
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const res = await api.get<Page<Case>>('/alerts', { ...query, cursor });
+    for (const c of res.items) loaded.set(c.id, c);
+    cursor = res.nextCursor;
+    if (!cursor) break;
+  }
+  return loaded;
+}
+
+export function renderBoard(root: HTMLElement, params: URLSearchParams): () => void {
+  const filters = readFilters(params);
+  const cases = new Map<string, Case>();
+  const columns = new Map<Tier, { body: HTMLElement; count: HTMLElement }>();
+  const status = h('div', { class: 'board-status' }, '加载中…');
+
+  const upsert = (c: Case | undefined, flash = false): void => {
+    if (!c) return;
+    const known = cases.get(c.id);
+    // Responses and stream messages can arrive out of order; never go back to an older version.
+    if (known?.updatedAt && c.updatedAt && c.updatedAt < known.updatedAt) return;
+    cases.set(c.id, c);
+    draw(flash ? c.id : undefined);
+  };
+
+  const draw = (flashId?: string): void => {
+    for (const tier of TIERS) {
+      const col = columns.get(tier)!;
+      const inTier = [...cases.values()].filter((c) => c.tier === tier && matches(c, filters)).sort((a, b) => urgency(a) - urgency(b));
+      replace(col.body, ...(inTier.length > 0 ? inTier.map((c) => caseCard(c, (u) => upsert(u))) : [h('p', { class: 'empty' }, '暂无告警')]));
+      col.count.textContent = String(inTier.length);
+    }
+    if (flashId) root.querySelector(`[data-case-id="${CSS.escape(flashId)}"]`)?.classList.add('flash');
+  };
+
+  replace(root, h('div', { class: 'page-head' }, h('h1', null, '告警看板'), filterBar(filters, status)), boardColumns(columns));
 
   const load = async (): Promise<void> => {
     try {
-      const query = { state: 'active', tier: filters.tier, owner: filters.owner, overdue: filters.overdue ? 'true' : undefined, limit: 200 };
-      let cursor: string | undefined;
-      const loaded = new Map<string, Case>();
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const res = await api.get<Page<Case>>('/alerts', { ...query, cursor });
-        for (const c of res.items) loaded.set(c.id, c);
-        cursor = res.nextCursor;
-        if (!cursor) break;
-      }
+      const loaded = await loadActiveCases(filters);
       cases.clear();
       for (const [id, c] of loaded) cases.set(id, c);
       status.textContent = `共 ${loaded.size} 件进行中`;
