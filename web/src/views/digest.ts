@@ -86,6 +86,61 @@ function slaTable(rows: SlaRow[], total: SlaRow): HTMLElement {
   );
 }
 
+/** The day's headline figures: new cases per tier, promotions, breaches and net sentiment. */
+function digestKpis(d: Digest): HTMLElement {
+  const s = d.sentiment;
+  return h(
+    'div',
+    { class: 'kpis' },
+    ...TIERS.map((t) => kpi(`新增 ${t} ${TIER_LABEL[t]}`, String(d.newCases[t] ?? 0), `tier-${t}`)),
+    kpi('升级次数', String(d.promotions)),
+    kpi('超时案件', String(d.breaches.length), d.breaches.length > 0 ? 'bad' : ''),
+    kpi(`净情感（${s.total} 条提及）`, signed(s.netSentiment), s.netSentiment !== null && s.netSentiment < 0 ? 'bad' : ''),
+    kpi('前 7 日均值', signed(s.sevenDayAverage)),
+    kpi('较 7 日均值', signed(s.delta), s.delta === null ? '' : s.delta < 0 ? 'bad' : 'good'),
+  );
+}
+
+function topNegativeEventsPanel(d: Digest): HTMLElement {
+  return h(
+    'section',
+    { class: 'panel' },
+    h('h2', null, '负面声量最高的事件'),
+    d.topNegativeEvents.length === 0
+      ? h('p', { class: 'empty' }, '当日无负面事件')
+      : h(
+          'ol',
+          { class: 'top-events' },
+          ...d.topNegativeEvents.map((e) =>
+            h('li', null, h('b', null, e.title), h('span', { class: 'muted' }, ` ${e.institutionName} · 负面 ${e.negativeCount} / 提及 ${e.mentionCount}`)),
+          ),
+        ),
+  );
+}
+
+function breachesPanel(d: Digest): HTMLElement | null {
+  return d.breaches.length > 0
+    ? h(
+        'section',
+        { class: 'panel' },
+        h('h2', null, '超时案件'),
+        h(
+          'ul',
+          { class: 'top-events' },
+          ...d.breaches.map((b) =>
+            h(
+              'li',
+              null,
+              h('span', { class: `tier-badge small tier-${b.tier}` }, b.tier),
+              h('a', { href: `#/cases/${encodeURIComponent(b.caseId)}` }, b.title),
+              h('span', { class: 'muted' }, ` 超时于 ${formatShanghai(b.at)}`),
+            ),
+          ),
+        ),
+      )
+    : null;
+}
+
 export function renderDigest(root: HTMLElement, params: URLSearchParams): () => void {
   const body = h('div', null, h('p', { class: 'muted' }, '加载中…'));
   const sla = h('section', { class: 'panel' }, h('h2', null, '近 30 天 SLA 达成'), h('p', { class: 'muted' }, '加载中…'));
@@ -111,61 +166,14 @@ export function renderDigest(root: HTMLElement, params: URLSearchParams): () => 
         dayNote.textContent = opening.note;
       }
       const d = await api.get<Digest>('/reports/digest', { date });
-      const s = d.sentiment;
       replace(
         body,
-        h(
-          'div',
-          { class: 'kpis' },
-          ...TIERS.map((t) => kpi(`新增 ${t} ${TIER_LABEL[t]}`, String(d.newCases[t] ?? 0), `tier-${t}`)),
-          kpi('升级次数', String(d.promotions)),
-          kpi('超时案件', String(d.breaches.length), d.breaches.length > 0 ? 'bad' : ''),
-          kpi(`净情感（${s.total} 条提及）`, signed(s.netSentiment), s.netSentiment !== null && s.netSentiment < 0 ? 'bad' : ''),
-          kpi('前 7 日均值', signed(s.sevenDayAverage)),
-          kpi('较 7 日均值', signed(s.delta), s.delta === null ? '' : s.delta < 0 ? 'bad' : 'good'),
-        ),
+        digestKpis(d),
         d.lines.length > 0
           ? h('section', { class: 'panel' }, h('h2', null, `${d.date} 摘要`), h('ul', { class: 'digest-lines' }, ...d.lines.map((l) => h('li', null, l))))
           : null,
-        h(
-          'section',
-          { class: 'panel' },
-          h('h2', null, '负面声量最高的事件'),
-          d.topNegativeEvents.length === 0
-            ? h('p', { class: 'empty' }, '当日无负面事件')
-            : h(
-                'ol',
-                { class: 'top-events' },
-                ...d.topNegativeEvents.map((e) =>
-                  h(
-                    'li',
-                    null,
-                    h('b', null, e.title),
-                    h('span', { class: 'muted' }, ` ${e.institutionName} · 负面 ${e.negativeCount} / 提及 ${e.mentionCount}`),
-                  ),
-                ),
-              ),
-        ),
-        d.breaches.length > 0
-          ? h(
-              'section',
-              { class: 'panel' },
-              h('h2', null, '超时案件'),
-              h(
-                'ul',
-                { class: 'top-events' },
-                ...d.breaches.map((b) =>
-                  h(
-                    'li',
-                    null,
-                    h('span', { class: `tier-badge small tier-${b.tier}` }, b.tier),
-                    h('a', { href: `#/cases/${encodeURIComponent(b.caseId)}` }, b.title),
-                    h('span', { class: 'muted' }, ` 超时于 ${formatShanghai(b.at)}`),
-                  ),
-                ),
-              ),
-            )
-          : null,
+        topNegativeEventsPanel(d),
+        breachesPanel(d),
       );
     } catch (err) {
       replace(body, h('p', { class: 'error' }, `加载失败：${errorText(err)}`));
