@@ -53,28 +53,9 @@ export function buildRegistry(ctx: ApiContext): RouteRegistry {
 
 export type ApiApp = express.Express & { locals: { registry: RouteRegistry; openapi: Record<string, unknown> } };
 
-/** The Express app: security headers, CORS, auth + rate limit per route, JSON API, docs, dashboard. */
-export function createApiApp(deps: ApiDeps): ApiApp {
-  const log = deps.log.child({ component: 'api' });
-  const limiter = createRateLimiter(deps.config.server.rateLimitPerMinute, deps.clock);
-  const failures = createRateLimiter(deps.config.server.authFailuresPerMinute, deps.clock);
-  const pruner = setInterval(() => failures.prune(), 60_000);
-  pruner.unref();
-  const auth = createAuthenticator({ store: deps.store, clock: deps.clock, limiter, failures, log });
-  const search = deps.search ?? new StoreSearchIndex(deps.store);
-  const ctx: ApiContext = { ...deps, search, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
-  const registry = buildRegistry(ctx);
-  const openapi = buildOpenApi(registry, { title: '舆情雷达 yuqing-radar', version: API_VERSION, serverUrl: deps.config.server.publicUrl });
-  const corsOrigins = new Set(deps.config.server.corsOrigins);
-
-  const app = express() as ApiApp;
-  app.locals.registry = registry;
-  app.locals.openapi = openapi;
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
+/** Security headers, server time, request metrics, and CORS (answering preflights) for allowed origins. */
+function headersAndCors(deps: ApiDeps, corsOrigins: ReadonlySet<string>): (req: Request, res: Response, next: NextFunction) => void {
+  return (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -101,9 +82,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
       }
     }
     next();
-  });
-  // No global body parser: each route reads its JSON body after authentication (api/body.ts).
+  };
+}
 
+/** The OpenAPI document and the docs page with its script and styles. */
+function mountDocs(app: express.Express, openapi: Record<string, unknown>): void {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -116,26 +99,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.get('/docs/docs.css', (_req, res) => {
     res.type('text/css').send(docsCss);
   });
+}
 
-  const router = express.Router();
-  const cache = createResponseCache({ ttlMs: deps.responseCacheMs ?? 1000, clock: deps.clock });
-  deps.bus.subscribe((m) => {
-    if (m.type === 'case.changed') cache.invalidate('cases');
-    else if (m.type === 'mention.stored') cache.invalidate('mentions');
-  });
-  registry.mount(router, {
-    authenticate: (req, def) => auth.authenticate(req, def.access, def.queryToken ?? false),
-    validateResponses: deps.validateResponses ?? process.env.NODE_ENV !== 'production',
-    cache,
-    body: { limitBytes: 1024 * 1024, timeoutMs: deps.bodyTimeoutMs ?? 10_000 },
-  });
-  app.use(router);
-  if (deps.webDir) app.use(express.static(deps.webDir, { index: 'index.html', maxAge: '5m' }));
-
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+/** Errors as JSON: ApiError as given, malformed paths and body-parser errors as 4xx naming the part, the rest as 500 (logged). */
+function errorHandler(log: ApiContext['log']): (err: unknown, req: Request, res: Response, next: NextFunction) => void {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // A request refused before its body was read: do not keep reading it on this connection.
     if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
     if (res.headersSent) {
@@ -165,6 +133,53 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     }
     log.error('unhandled error in request', { err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
     res.status(500).json({ error: { code: 'internal', message: 'internal server error' } });
+  };
+}
+
+/** The Express app: security headers, CORS, auth + rate limit per route, JSON API, docs, dashboard. */
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const log = deps.log.child({ component: 'api' });
+  const limiter = createRateLimiter(deps.config.server.rateLimitPerMinute, deps.clock);
+  const failures = createRateLimiter(deps.config.server.authFailuresPerMinute, deps.clock);
+  const pruner = setInterval(() => failures.prune(), 60_000);
+  pruner.unref();
+  const auth = createAuthenticator({ store: deps.store, clock: deps.clock, limiter, failures, log });
+  const search = deps.search ?? new StoreSearchIndex(deps.store);
+  const ctx: ApiContext = { ...deps, search, log, auth, dto: createDtoContext(deps.config, () => deps.clock.now(), deps.maskText) };
+  const registry = buildRegistry(ctx);
+  const openapi = buildOpenApi(registry, { title: '舆情雷达 yuqing-radar', version: API_VERSION, serverUrl: deps.config.server.publicUrl });
+  const corsOrigins = new Set(deps.config.server.corsOrigins);
+
+  const app = express() as ApiApp;
+  app.locals.registry = registry;
+  app.locals.openapi = openapi;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(headersAndCors(deps, corsOrigins));
+  // No global body parser: each route reads its JSON body after authentication (api/body.ts).
+
+  mountDocs(app, openapi);
+
+  const router = express.Router();
+  const cache = createResponseCache({ ttlMs: deps.responseCacheMs ?? 1000, clock: deps.clock });
+  deps.bus.subscribe((m) => {
+    if (m.type === 'case.changed') cache.invalidate('cases');
+    else if (m.type === 'mention.stored') cache.invalidate('mentions');
   });
+  registry.mount(router, {
+    authenticate: (req, def) => auth.authenticate(req, def.access, def.queryToken ?? false),
+    validateResponses: deps.validateResponses ?? process.env.NODE_ENV !== 'production',
+    cache,
+    body: { limitBytes: 1024 * 1024, timeoutMs: deps.bodyTimeoutMs ?? 10_000 },
+  });
+  app.use(router);
+  if (deps.webDir) app.use(express.static(deps.webDir, { index: 'index.html', maxAge: '5m' }));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler(log));
   return app;
 }
