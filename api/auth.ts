@@ -36,11 +36,7 @@ interface CachedKey {
   until: number;
 }
 
-/**
- * Resolves keys with a short cache (lookups are per request; `touchApiKey` is written at most once a
- * minute per key). `forget` drops cached keys after a revocation through the API.
- */
-export function createAuthenticator(deps: {
+export interface AuthenticatorDeps {
   store: Store;
   clock: Clock;
   limiter: RateLimiter;
@@ -48,7 +44,31 @@ export function createAuthenticator(deps: {
   failures?: RateLimiter;
   log: Logger;
   cacheMs?: number;
-}) {
+}
+
+/** A wrong or revoked key: spends one of the address's failures (logging when it is throttled) and answers 401. */
+function rejectUnknownKey(deps: AuthenticatorDeps, address: string): never {
+  try {
+    deps.failures?.take(address);
+  } catch {
+    deps.log.warn('API key guessing throttled', { address });
+  }
+  throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+}
+
+/** Records the key's last use in the store, at most once a minute per key, without waiting for it. */
+function touchAtMostPerMinute(deps: AuthenticatorDeps, touched: Map<string, number>, keyId: string, now: number): void {
+  if ((touched.get(keyId) ?? 0) + 60_000 <= now) {
+    touched.set(keyId, now);
+    deps.store.touchApiKey(keyId, new Date(now).toISOString()).catch((err: unknown) => deps.log.warn('touch api key failed', { keyId, err: String(err) }));
+  }
+}
+
+/**
+ * Resolves keys with a short cache (lookups are per request; `touchApiKey` is written at most once a
+ * minute per key). `forget` drops cached keys after a revocation through the API.
+ */
+export function createAuthenticator(deps: AuthenticatorDeps) {
   const cacheMs = deps.cacheMs ?? 5_000;
   const cache = new Map<string, CachedKey>();
   const touched = new Map<string, number>();
@@ -75,23 +95,13 @@ export function createAuthenticator(deps: {
       const now = deps.clock.now().getTime();
       const record = await lookup(hashSecret(token), now);
       if (!record || record.revokedAt) {
-        try {
-          deps.failures?.take(address);
-        } catch {
-          deps.log.warn('API key guessing throttled', { address });
-        }
-        throw new ApiError(401, 'unauthorized', 'invalid or revoked API key');
+        rejectUnknownKey(deps, address);
       }
       if (!roleAllowed(record.role, access)) {
         throw new ApiError(403, 'forbidden', `role ${record.role} may not call this endpoint`, { role: record.role, allowed: ['admin', ...access] });
       }
       deps.limiter.take(record.id);
-      if ((touched.get(record.id) ?? 0) + 60_000 <= now) {
-        touched.set(record.id, now);
-        deps.store
-          .touchApiKey(record.id, new Date(now).toISOString())
-          .catch((err: unknown) => deps.log.warn('touch api key failed', { keyId: record.id, err: String(err) }));
-      }
+      touchAtMostPerMinute(deps, touched, record.id, now);
       return { keyId: record.id, id: record.name, role: record.role };
     },
     forget(): void {
