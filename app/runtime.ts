@@ -78,14 +78,27 @@ function checkBackends(config: Config, role: Role, databaseUrl: string | undefin
   return config.queue.redisUrl;
 }
 
-/**
- * The composition root of every role. `radar start` (`all`) wires everything in one process on the
- * embedded store, in-process queue, bus and pacer. The cluster roles share PostgreSQL and Redis: `api`
- * serves HTTP, `worker` runs crawl and processing jobs plus the SLA sweeper and the outbox dispatcher,
- * `scheduler` upserts the crawl schedules (BullMQ job schedulers) and runs the daily digest.
- * Whoever creates a resource here closes it in `close()`.
- */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+/** The shared backends and services every role builds first. */
+interface Base {
+  config: Config;
+  options: RuntimeOptions;
+  role: Role;
+  clock: Clock;
+  log: Logger;
+  owner: string;
+  prefix: string;
+  bus: MessageBus;
+  redis: Redis | undefined;
+  pacer: Pacer;
+  leaseMs: number;
+  metrics: Metrics;
+  tokenizer: ReturnType<typeof createTokenizer>;
+  store: Store;
+  queue: JobQueue;
+  search: SearchRuntime;
+}
+
+async function createBase(config: Config, options: RuntimeOptions): Promise<Base> {
   const role = options.role ?? 'all';
   const redisUrl = checkBackends(config, role, options.databaseUrl);
   const clock = options.clock ?? systemClock;
@@ -107,10 +120,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   const queue = createQueue(config.queue, { log });
   const search = createSearch(config, { store, queue, log });
-  const matcher = createInstitutionMatcher(config.watchlist);
-  const rules = await createLiveRules({ config, store, bus, clock, log });
+  return { config, options, role, clock, log, owner, prefix, bus, redis, pacer, leaseMs, metrics, tokenizer, store, queue, search };
+}
 
-  // Both read the live rules on every decision: a rule change saved by any process applies at once.
+type LiveRules = Awaited<ReturnType<typeof createLiveRules>>;
+
+/** The escalation services; both read the live rules on every decision, so a saved rule change applies at once. */
+function createEscalationParts(base: Base, rules: LiveRules) {
+  const { config, store, clock, log, bus, metrics } = base;
   const escalation = createEscalationService({ store, rules: rules.current, config, clock, log, bus, metrics });
   const workflow = createCaseWorkflow({ store, clock, log, bus, rules: rules.current });
   const sweeper = createSweeper({ store, service: escalation, clock, log, intervalMs: config.escalation.sweepIntervalSeconds * 1000 });
@@ -121,8 +138,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     metrics,
     maxAttempts: config.escalation.maxDeliveryAttempts,
-    owner,
-    claimMs: leaseMs,
+    owner: base.owner,
+    claimMs: base.leaseMs,
   });
   const digest = createDigestScheduler({ config, store, clock, log, bus });
   for (const r of ['customer_service', 'pr', 'executive', 'compliance'] as const) {
@@ -130,36 +147,42 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       log.warn('no notification route for a role: its cases open on the board but nobody is paged', { role: r, configKey: `escalation.routes.${r}` });
     }
   }
+  return { escalation, workflow, sweeper, dispatcher, digest };
+}
 
-  const worker = role === 'all' || role === 'worker';
-  const analyzer = worker ? createAnalyzer(config) : undefined;
-  if (analyzer) {
-    log.info('sentiment model loaded', {
-      modelVersion: analyzer.modelVersion,
-      negativeThreshold: analyzer.threshold.value,
-      thresholdOrigin: analyzer.threshold.origin,
-    });
-  }
-  const processor = analyzer
-    ? createMentionProcessor({
-        store,
-        analyse: analyserFn(analyzer),
-        clusterer: createClusterer(config.analysis, { clock }),
-        onEventUpdated: (event) => escalation.onEventUpdated(event),
-        onCompleted: (id) => search.completed(id),
-        clock,
-        log,
-        metrics,
-        owner,
-        leaseMs,
-        windowHours: config.analysis.clusterWindowHours,
-        shared: role !== 'all',
-        ledger: redis ? redisLedger(redis, `${prefix}:escalating`, owner) : undefined,
-      })
-    : undefined;
+/** The processing use case, on the roles that process (`all`, `worker`). */
+function createProcessor(base: Base, escalation: Runtime['escalation']): MentionProcessor | undefined {
+  const { config, role, clock, log, store, search, redis } = base;
+  const analyzer = role === 'all' || role === 'worker' ? createAnalyzer(config) : undefined;
+  if (!analyzer) return undefined;
+  log.info('sentiment model loaded', {
+    modelVersion: analyzer.modelVersion,
+    negativeThreshold: analyzer.threshold.value,
+    thresholdOrigin: analyzer.threshold.origin,
+  });
+  return createMentionProcessor({
+    store,
+    analyse: analyserFn(analyzer),
+    clusterer: createClusterer(config.analysis, { clock }),
+    onEventUpdated: (event) => escalation.onEventUpdated(event),
+    onCompleted: (id) => search.completed(id),
+    clock,
+    log,
+    metrics: base.metrics,
+    owner: base.owner,
+    leaseMs: base.leaseMs,
+    windowHours: config.analysis.clusterWindowHours,
+    shared: role !== 'all',
+    ledger: redis ? redisLedger(redis, `${base.prefix}:escalating`, base.owner) : undefined,
+  });
+}
 
+/** The crawlers, with a browser pool on the roles that crawl when Chrome is installed. */
+function createCrawlerParts(base: Base) {
+  const { config, store, clock, log, metrics, bus, pacer, queue } = base;
+  const matcher = createInstitutionMatcher(config.watchlist);
   let browser: BrowserPool | undefined;
-  const chrome = worker ? findChrome(config.crawl.chromePath) : undefined;
+  const chrome = base.role === 'all' || base.role === 'worker' ? findChrome(config.crawl.chromePath) : undefined;
   if (chrome) browser = new BrowserPool({ executablePath: chrome, maxPages: config.crawl.browserPages, log });
   const crawlers = createCrawlers(config, {
     store,
@@ -176,11 +199,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await queue.add(JOBS.process, { ids }, { attempts: 5, backoffMs: 1000 });
     },
   });
+  return { crawlers, browser };
+}
 
-  if (processor) search.feeder?.register();
-  const orphans = processor
-    ? registerWorkerJobs({ queue, processor, afterProcessing: () => search.flush(), dispatcher, crawlers, log, intervalMs: leaseMs })
-    : undefined;
+/** Startup chores: clear stale running flags (`all`), recover leases, ensure the bootstrap key. */
+async function recoverState(base: Base, processor: MentionProcessor | undefined): Promise<void> {
+  const { role, store, options } = base;
   if (role === 'all') {
     // A run interrupted by a crash left its source marked running; nothing is running in a new process.
     for (const health of await store.listSourceHealth()) {
@@ -190,45 +214,77 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await processor?.recover();
   if (options.apiKey && (role === 'all' || role === 'api')) {
     const { ensureBootstrapKey } = await import('../api/keys.js');
-    await ensureBootstrapKey(store, options.apiKey, clock);
+    await ensureBootstrapKey(store, options.apiKey, base.clock);
   }
+}
 
+async function startServer(base: Base, rules: LiveRules, workflow: Runtime['workflow'], crawlers: Runtime['crawlers']) {
+  const { role, config, store, queue, log } = base;
   const runNow =
     role === 'all'
       ? (id: string) => crawlers.scheduler.runNow(id)
       : async (id: string) => {
           if (!(await enqueueCrawl(queue, id))) log.info('crawl already queued or running', { source: id });
         };
-  const server =
-    (options.api ?? (role === 'all' || role === 'api'))
-      ? await startApi({
-          config,
-          store,
-          search: search.index,
-          workflow,
-          rules: rules.service,
-          runNow,
-          sourceIds: () => [...crawlers.adapters.keys()],
-          tokenizer,
-          bus,
-          metrics,
-          clock,
-          log,
-        })
-      : undefined;
+  if (!(base.options.api ?? (role === 'all' || role === 'api'))) return undefined;
+  return startApi({
+    config,
+    store,
+    search: base.search.index,
+    workflow,
+    rules: rules.service,
+    runNow,
+    sourceIds: () => [...crawlers.adapters.keys()],
+    tokenizer: base.tokenizer,
+    bus: base.bus,
+    metrics: base.metrics,
+    clock: base.clock,
+    log,
+  });
+}
 
-  const schedules = options.schedules ?? true;
-  if (schedules && role === 'all') crawlers.scheduler.start();
-  if (schedules && role === 'scheduler') await startClusterSchedules(queue, config, log);
-  if (schedules && worker) {
-    sweeper.start();
-    dispatcher.start();
+type EscalationParts = ReturnType<typeof createEscalationParts>;
+type Orphans = ReturnType<typeof registerWorkerJobs> | undefined;
+
+async function startSchedules(base: Base, parts: EscalationParts, crawlers: Runtime['crawlers'], orphans: Orphans): Promise<void> {
+  const { role, queue, config, log, search, clock } = base;
+  if (!(base.options.schedules ?? true)) return;
+  if (role === 'all') crawlers.scheduler.start();
+  if (role === 'scheduler') await startClusterSchedules(queue, config, log);
+  if (role === 'all' || role === 'worker') {
+    parts.sweeper.start();
+    parts.dispatcher.start();
     orphans?.start();
   }
-  if (schedules && (role === 'all' || role === 'scheduler')) {
-    digest.start();
+  if (role === 'all' || role === 'scheduler') {
+    parts.digest.start();
     search.startRetention(() => clock.now());
   }
+}
+
+/**
+ * The composition root of every role. `radar start` (`all`) wires everything in one process on the
+ * embedded store, in-process queue, bus and pacer. The cluster roles share PostgreSQL and Redis: `api`
+ * serves HTTP, `worker` runs crawl and processing jobs plus the SLA sweeper and the outbox dispatcher,
+ * `scheduler` upserts the crawl schedules (BullMQ job schedulers) and runs the daily digest.
+ * Whoever creates a resource here closes it in `close()`.
+ */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const base = await createBase(config, options);
+  const { role, store, queue, search, bus, metrics, log, clock, redis } = base;
+  const rules = await createLiveRules({ config, store, bus, clock, log });
+  const parts = createEscalationParts(base, rules);
+  const { escalation, workflow, sweeper, dispatcher, digest } = parts;
+  const processor = createProcessor(base, escalation);
+  const { crawlers, browser } = createCrawlerParts(base);
+
+  if (processor) search.feeder?.register();
+  const orphans = processor
+    ? registerWorkerJobs({ queue, processor, afterProcessing: () => search.flush(), dispatcher, crawlers, log, intervalMs: base.leaseMs })
+    : undefined;
+  await recoverState(base, processor);
+  const server = await startServer(base, rules, workflow, crawlers);
+  await startSchedules(base, parts, crawlers, orphans);
 
   return {
     role,
