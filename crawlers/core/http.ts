@@ -107,190 +107,231 @@ function isIpOrLocal(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':') || host === 'localhost';
 }
 
-export function createFetcher(options: FetcherOptions): CoreFetcher {
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
-  const pacer = options.pacer ?? new HostPacer();
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const maxRetries = options.maxRetries ?? 3;
-  const backoffMs = options.backoffMs ?? 1000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
-  const intervalMs = 60_000 / options.requestsPerMinute;
-  const source = options.sourceId;
-  const log = options.log.child({ component: 'fetcher', source });
-  let jar = new CookieJar(undefined, { looseMode: true });
-  const seed = parseCookieString(options.cookie);
-  const validators = new Map<string, { etag?: string; lastModified?: string }>();
-  const proxyAgent = options.dispatcher ? undefined : options.proxy ? new ProxyAgent({ uri: options.proxy, proxyTunnel: true }) : undefined;
-  const dispatcher = options.dispatcher ?? proxyAgent;
+/** One fetcher's settings and state, shared by its steps. */
+interface F {
+  options: FetcherOptions;
+  sleep: Sleep;
+  random: () => number;
+  pacer: Pacer;
+  timeoutMs: number;
+  maxRetries: number;
+  backoffMs: number;
+  maxRetryAfterMs: number;
+  intervalMs: number;
+  source: string;
+  log: Logger;
+  jar: CookieJar;
+  /** Cookies from `options.cookie`, sent on every request under the jar's. */
+  seed: Map<string, string>;
+  /** ETag / Last-Modified of each GET url, for conditional requests. */
+  validators: Map<string, { etag?: string; lastModified?: string }>;
+  dispatcher: Dispatcher | undefined;
+}
 
-  function count(outcome: string): void {
-    options.metrics?.crawlRequests.inc({ source, outcome });
-  }
+type Exchange = { res: Response; url: string; bytes: Buffer; redirects: string[] };
+type Response = Awaited<ReturnType<typeof undiciFetch>>;
 
-  async function cookieHeader(url: string): Promise<string> {
-    const merged = new Map(seed);
-    for (const c of await jar.getCookies(url)) merged.set(c.key, c.value);
-    return [...merged].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
+function count(f: F, outcome: string): void {
+  f.options.metrics?.crawlRequests.inc({ source: f.source, outcome });
+}
 
-  async function storeCookies(url: string, setCookie: string[]): Promise<void> {
-    for (const line of setCookie) {
-      try {
-        await jar.setCookie(line, url, { ignoreError: true });
-      } catch (err) {
-        log.debug('cookie rejected', { url, error: errorMessage(err) });
-      }
-    }
-  }
+async function cookieHeader(f: F, url: string): Promise<string> {
+  const merged = new Map(f.seed);
+  for (const c of await f.jar.getCookies(url)) merged.set(c.key, c.value);
+  return [...merged].map(([k, v]) => `${k}=${v}`).join('; ');
+}
 
-  async function setCookies(cookies: BrowserCookie[]): Promise<void> {
-    for (const c of cookies) {
-      const host = c.domain.replace(/^\./, '');
-      const domainAttr = isIpOrLocal(host) ? '' : `; Domain=${c.domain}`;
-      await jar.setCookie(`${c.name}=${c.value}; Path=${c.path ?? '/'}${domainAttr}`, `http://${host}/`, { ignoreError: true });
-    }
-  }
-
-  /** One HTTP exchange including manual redirects (so cookies are kept and login redirects seen). */
-  async function exchange(req: FetchRequest, signal: AbortSignal) {
-    let url = req.url;
-    let method = req.method ?? 'GET';
-    let body = req.body;
-    const redirects: string[] = [];
-    for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = {
-        'user-agent': options.userAgent,
-        'accept-language': 'zh-CN,zh;q=0.9,en;q=0.6',
-        accept: req.expect === 'json' ? 'application/json, text/javascript, */*; q=0.01' : 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-        ...options.headers,
-        ...req.headers,
-      };
-      const cookie = await cookieHeader(url);
-      if (cookie && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) headers.cookie = cookie;
-      const known = method === 'GET' ? validators.get(url) : undefined;
-      if (known?.etag) headers['if-none-match'] = known.etag;
-      if (known?.lastModified) headers['if-modified-since'] = known.lastModified;
-      const res = await undiciFetch(url, { method, headers, body, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) });
-      await storeCookies(url, res.headers.getSetCookie());
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
-        await res.body?.cancel();
-        if (hop >= MAX_REDIRECTS) throw new NonRetryableError(`too many redirects from ${req.url}`);
-        url = new URL(location, url).toString();
-        redirects.push(url);
-        // Never follow into a login/captcha wall: the redirect itself is the block signal.
-        if (isWallRedirect(url, req.url)) return { res, url, bytes: Buffer.alloc(0), redirects };
-        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
-          method = 'GET';
-          body = undefined;
-        }
-        continue;
-      }
-      const bytes = Buffer.from(await res.arrayBuffer());
-      return { res, url, bytes, redirects };
-    }
-  }
-
-  async function attempt(req: FetchRequest): Promise<FetchResponse> {
-    const host = new URL(req.url).host;
-    await pacer.wait(host, intervalMs, options.jitter ?? 0, { clock: options.clock, sleep, random });
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
-    let result: Awaited<ReturnType<typeof exchange>>;
+async function storeCookies(f: F, url: string, setCookie: string[]): Promise<void> {
+  for (const line of setCookie) {
     try {
-      result = await exchange(req, controller.signal);
-    } finally {
-      clearTimeout(timer);
+      await f.jar.setCookie(line, url, { ignoreError: true });
+    } catch (err) {
+      f.log.debug('cookie rejected', { url, error: errorMessage(err) });
     }
-    const { res, url, bytes, redirects } = result;
-    const headers: Record<string, string> = {};
-    res.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    const contentType = headers['content-type'] ?? '';
-    const text = decodeBody(bytes, contentType);
-    const probe: BlockProbe = { status: res.status, url, requestUrl: req.url, redirects, contentType, text, expect: req.expect };
-    const blocked = detectBlock(probe) ?? options.detectBlock?.(probe);
-    if (blocked) {
-      const retryAfter = parseRetryAfter(headers['retry-after'], options.clock.now());
-      const Blocked = probe.status === 456 ? RateLimitBlockError : BlockedError;
-      throw new Blocked(`${source} blocked: ${blocked} (${req.url})`, retryAfter);
-    }
-    if (res.status === 304) return { status: 304, url, headers, text: '' };
-    if (res.status === 429 || res.status === 503) {
-      const retryAfter = parseRetryAfter(headers['retry-after'], options.clock.now());
-      if (retryAfter !== undefined) throw new RetryLaterError(`HTTP ${res.status} from ${req.url}`, retryAfter);
-    }
-    if (res.status >= 400) throw new HttpStatusError(res.status, `HTTP ${res.status} from ${req.url}`);
-    if (res.status === 200 && (req.method ?? 'GET') === 'GET' && (headers.etag || headers['last-modified'])) {
-      validators.set(req.url, { etag: headers.etag, lastModified: headers['last-modified'] });
-    }
-    const response: FetchResponse = { status: res.status, url, headers, text };
-    if (req.expect === 'json') response.json = parseJsonBody(text, req.url);
-    const jsonBlock = req.expect === 'json' ? detectJsonBlock(response.json) : undefined;
-    if (jsonBlock) throw new BlockedError(`${source} blocked: ${jsonBlock} (${req.url})`);
-    return response;
   }
+}
 
-  async function fetchWithRetry(req: FetchRequest): Promise<FetchResponse> {
-    for (let attemptNo = 0; ; attemptNo++) {
-      try {
-        const res = await attempt(req);
-        count(res.status === 304 ? 'not_modified' : 'ok');
-        return res;
-      } catch (err) {
-        if (err instanceof BlockedError) {
-          count('blocked');
-          throw err;
-        }
-        if (err instanceof NonRetryableError) {
-          count('error');
-          throw err;
-        }
-        const retriesLeft = attemptNo < maxRetries;
-        let delay: number;
-        if (err instanceof RetryLaterError) {
-          const wait = err.retryAfterMs ?? 0;
-          if (wait > maxRetryAfterMs || !retriesLeft) {
-            count('throttled');
-            throw err;
-          }
-          delay = wait;
-        } else if (err instanceof HttpStatusError) {
-          if (err.status < 500) {
-            count('error');
-            throw new NonRetryableError(err.message, { cause: err });
-          }
-          if (!retriesLeft) {
-            count('error');
-            throw new RetryLaterError(`${err.message} after ${attemptNo + 1} attempts`, undefined, { cause: err });
-          }
-          delay = backoffMs * 2 ** attemptNo * (1 + 0.5 * random());
-        } else {
-          // Network error or timeout.
-          if (!retriesLeft) {
-            count('error');
-            throw new RetryLaterError(`${req.url} failed after ${attemptNo + 1} attempts: ${describe(err)}`, undefined, { cause: err });
-          }
-          delay = backoffMs * 2 ** attemptNo * (1 + 0.5 * random());
-        }
-        count('retry');
-        log.warn('request failed, retrying', { url: req.url, attempt: attemptNo + 1, delayMs: Math.round(delay), error: describe(err) });
-        await sleep(delay);
+async function setCookies(f: F, cookies: BrowserCookie[]): Promise<void> {
+  for (const c of cookies) {
+    const host = c.domain.replace(/^\./, '');
+    const domainAttr = isIpOrLocal(host) ? '' : `; Domain=${c.domain}`;
+    await f.jar.setCookie(`${c.name}=${c.value}; Path=${c.path ?? '/'}${domainAttr}`, `http://${host}/`, { ignoreError: true });
+  }
+}
+
+/** The request headers for one hop: defaults, the fetcher's and the request's, cookies, validators. */
+async function requestHeaders(f: F, req: FetchRequest, url: string, method: string): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {
+    'user-agent': f.options.userAgent,
+    'accept-language': 'zh-CN,zh;q=0.9,en;q=0.6',
+    accept: req.expect === 'json' ? 'application/json, text/javascript, */*; q=0.01' : 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    ...f.options.headers,
+    ...req.headers,
+  };
+  const cookie = await cookieHeader(f, url);
+  if (cookie && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) headers.cookie = cookie;
+  const known = method === 'GET' ? f.validators.get(url) : undefined;
+  if (known?.etag) headers['if-none-match'] = known.etag;
+  if (known?.lastModified) headers['if-modified-since'] = known.lastModified;
+  return headers;
+}
+
+/** One HTTP exchange including manual redirects (so cookies are kept and login redirects seen). */
+async function exchange(f: F, req: FetchRequest, signal: AbortSignal): Promise<Exchange> {
+  let url = req.url;
+  let method = req.method ?? 'GET';
+  let body = req.body;
+  const redirects: string[] = [];
+  for (let hop = 0; ; hop++) {
+    const headers = await requestHeaders(f, req, url, method);
+    const res = await undiciFetch(url, { method, headers, body, redirect: 'manual', signal, ...(f.dispatcher ? { dispatcher: f.dispatcher } : {}) });
+    await storeCookies(f, url, res.headers.getSetCookie());
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
+      await res.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new NonRetryableError(`too many redirects from ${req.url}`);
+      url = new URL(location, url).toString();
+      redirects.push(url);
+      // Never follow into a login/captcha wall: the redirect itself is the block signal.
+      if (isWallRedirect(url, req.url)) return { res, url, bytes: Buffer.alloc(0), redirects };
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
       }
+      continue;
+    }
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { res, url, bytes, redirects };
+  }
+}
+
+/** Waits for the host's pace, then runs the exchange under the per-attempt timeout. */
+async function pacedExchange(f: F, req: FetchRequest): Promise<Exchange> {
+  const host = new URL(req.url).host;
+  await f.pacer.wait(host, f.intervalMs, f.options.jitter ?? 0, { clock: f.options.clock, sleep: f.sleep, random: f.random });
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timeout after ${f.timeoutMs} ms`)), f.timeoutMs);
+  try {
+    return await exchange(f, req, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function attempt(f: F, req: FetchRequest): Promise<FetchResponse> {
+  const { res, url, bytes, redirects } = await pacedExchange(f, req);
+  const { options, source } = f;
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  const contentType = headers['content-type'] ?? '';
+  const text = decodeBody(bytes, contentType);
+  const probe: BlockProbe = { status: res.status, url, requestUrl: req.url, redirects, contentType, text, expect: req.expect };
+  const blocked = detectBlock(probe) ?? options.detectBlock?.(probe);
+  if (blocked) {
+    const retryAfter = parseRetryAfter(headers['retry-after'], options.clock.now());
+    const Blocked = probe.status === 456 ? RateLimitBlockError : BlockedError;
+    throw new Blocked(`${source} blocked: ${blocked} (${req.url})`, retryAfter);
+  }
+  if (res.status === 304) return { status: 304, url, headers, text: '' };
+  if (res.status === 429 || res.status === 503) {
+    const retryAfter = parseRetryAfter(headers['retry-after'], options.clock.now());
+    if (retryAfter !== undefined) throw new RetryLaterError(`HTTP ${res.status} from ${req.url}`, retryAfter);
+  }
+  if (res.status >= 400) throw new HttpStatusError(res.status, `HTTP ${res.status} from ${req.url}`);
+  if (res.status === 200 && (req.method ?? 'GET') === 'GET' && (headers.etag || headers['last-modified'])) {
+    f.validators.set(req.url, { etag: headers.etag, lastModified: headers['last-modified'] });
+  }
+  const response: FetchResponse = { status: res.status, url, headers, text };
+  if (req.expect === 'json') response.json = parseJsonBody(text, req.url);
+  const jsonBlock = req.expect === 'json' ? detectJsonBlock(response.json) : undefined;
+  if (jsonBlock) throw new BlockedError(`${source} blocked: ${jsonBlock} (${req.url})`);
+  return response;
+}
+
+/** How long to wait before retrying after `err`; throws (counting the outcome) when the error is final. */
+function retryDelay(f: F, req: FetchRequest, err: unknown, attemptNo: number): number {
+  if (err instanceof BlockedError) {
+    count(f, 'blocked');
+    throw err;
+  }
+  if (err instanceof NonRetryableError) {
+    count(f, 'error');
+    throw err;
+  }
+  const retriesLeft = attemptNo < f.maxRetries;
+  if (err instanceof RetryLaterError) {
+    const wait = err.retryAfterMs ?? 0;
+    if (wait > f.maxRetryAfterMs || !retriesLeft) {
+      count(f, 'throttled');
+      throw err;
+    }
+    return wait;
+  }
+  if (err instanceof HttpStatusError) {
+    if (err.status < 500) {
+      count(f, 'error');
+      throw new NonRetryableError(err.message, { cause: err });
+    }
+    if (!retriesLeft) {
+      count(f, 'error');
+      throw new RetryLaterError(`${err.message} after ${attemptNo + 1} attempts`, undefined, { cause: err });
+    }
+    return f.backoffMs * 2 ** attemptNo * (1 + 0.5 * f.random());
+  }
+  // Network error or timeout.
+  if (!retriesLeft) {
+    count(f, 'error');
+    throw new RetryLaterError(`${req.url} failed after ${attemptNo + 1} attempts: ${describe(err)}`, undefined, { cause: err });
+  }
+  return f.backoffMs * 2 ** attemptNo * (1 + 0.5 * f.random());
+}
+
+async function fetchWithRetry(f: F, req: FetchRequest): Promise<FetchResponse> {
+  for (let attemptNo = 0; ; attemptNo++) {
+    try {
+      const res = await attempt(f, req);
+      count(f, res.status === 304 ? 'not_modified' : 'ok');
+      return res;
+    } catch (err) {
+      const delay = retryDelay(f, req, err, attemptNo);
+      count(f, 'retry');
+      f.log.warn('request failed, retrying', { url: req.url, attempt: attemptNo + 1, delayMs: Math.round(delay), error: describe(err) });
+      await f.sleep(delay);
     }
   }
+}
 
+export function createFetcher(options: FetcherOptions): CoreFetcher {
+  const source = options.sourceId;
+  const proxyAgent = options.dispatcher ? undefined : options.proxy ? new ProxyAgent({ uri: options.proxy, proxyTunnel: true }) : undefined;
+  const f: F = {
+    options,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    pacer: options.pacer ?? new HostPacer(),
+    timeoutMs: options.timeoutMs ?? 15_000,
+    maxRetries: options.maxRetries ?? 3,
+    backoffMs: options.backoffMs ?? 1000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    intervalMs: 60_000 / options.requestsPerMinute,
+    source,
+    log: options.log.child({ component: 'fetcher', source }),
+    jar: new CookieJar(undefined, { looseMode: true }),
+    seed: parseCookieString(options.cookie),
+    validators: new Map(),
+    dispatcher: options.dispatcher ?? proxyAgent,
+  };
   return {
-    fetch: fetchWithRetry,
-    setCookies,
-    cookieHeader,
+    fetch: (req) => fetchWithRetry(f, req),
+    setCookies: (cookies) => setCookies(f, cookies),
+    cookieHeader: (url) => cookieHeader(f, url),
     async exportCookies() {
-      return JSON.stringify(await jar.serialize());
+      return JSON.stringify(await f.jar.serialize());
     },
     async importCookies(text) {
-      jar = await CookieJar.deserialize(JSON.parse(text) as object);
+      f.jar = await CookieJar.deserialize(JSON.parse(text) as object);
     },
     async close() {
       await proxyAgent?.close();
