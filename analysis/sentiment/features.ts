@@ -4,6 +4,21 @@
  * nothing per post.
  */
 import { type CueTable, cueHits, scanCues } from './cues.js';
+import {
+  DEGREE_CHARS,
+  type Emit,
+  type FeatureInput,
+  type FeatureList,
+  type Lexicon,
+  NAMED,
+  type Named,
+  NEG_EMOTICONS,
+  NEGATION_CHARS,
+  POS_EMOTICONS,
+} from './feature-tables.js';
+
+export type { Emit, FeatureInput, FeatureList, Lexicon } from './feature-tables.js';
+export { NEG_EMOTICONS, POS_EMOTICONS } from './feature-tables.js';
 
 /** Lexicon bit flags. */
 export const LEX_GEN_POS = 1;
@@ -13,20 +28,6 @@ export const LEX_FIN_NEG = 8;
 export const LEX_DOM_NEG = 16;
 export const LEX_DOM_POS = 32;
 export const LEX_NEGATION = 64;
-
-/**
- * Lexicon as an open-addressing hash table keyed by the 32-bit unigram hash of the word (the hash the
- * feature extractor computes anyway), so a token lookup costs a few array reads and no string hashing.
- * Value: LEX_* bits in the low byte, for degree adverbs round(multiplier × 10) above it.
- */
-export interface Lexicon {
-  keys: Int32Array;
-  vals: Int32Array;
-  slotMask: number;
-  size: number;
-  /** Phrase cues (complaint intent, slang, learned opinion words); absent: no cue features. */
-  cues?: CueTable;
-}
 
 export function lexiconEntry(bits: number, degree?: number): number {
   return (bits & 0xff) | (degree ? Math.round(degree * 10) << 8 : 0);
@@ -60,14 +61,6 @@ function lexGet(lex: Lexicon, h: number): number {
   }
 }
 
-export interface FeatureInput {
-  normalized: string;
-  tokens: string[];
-  emoticons: string[];
-}
-
-export type Emit = (bucket: number, value: number) => void;
-
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -87,33 +80,6 @@ const SEED = {
   emo: hashStr(FNV_OFFSET, 'e'),
   named: hashStr(FNV_OFFSET, '#'),
 };
-
-/** Named dense features (lexicon scores, counts). */
-const NAMED = [
-  'lex:gen_pos',
-  'lex:gen_neg',
-  'lex:fin_pos',
-  'lex:fin_neg',
-  'lex:dom_neg',
-  'lex:dom_pos',
-  'lex:negated_pos',
-  'lex:negated_neg',
-  'lex:balance',
-  'lex:any_neg',
-  'emo:pos',
-  'emo:neg',
-  'punct:exclaim',
-  'punct:question',
-  'len:short',
-  'len:medium',
-  'len:long',
-  'bias',
-  'cue:complaint',
-  'cue:slang',
-  'cue:opinion_neg',
-  'cue:opinion_pos',
-] as const;
-type Named = (typeof NAMED)[number];
 
 const NAMED_HASH = new Map<string, number>(NAMED.map((n) => [n, hashStr(SEED.named, n) >>> 0]));
 
@@ -146,17 +112,6 @@ const N_CUE_SLANG = 19;
 const N_CUE_OPINION_NEG = 20;
 const N_CUE_OPINION_POS = 21;
 
-/**
- * The features of one post as parallel arrays, in emission order (a bucket may repeat; consumers add
- * the values). One process-wide buffer, valid until the next {@link collectFeatures} call: extraction
- * allocates nothing (no per-feature callback, so no boxed doubles either).
- */
-export interface FeatureList {
-  buckets: Int32Array;
-  values: Float64Array;
-  length: number;
-}
-
 /** Appends named feature `id` with value `v` (skipped when 0) at `n`; returns the new length. */
 function named(B: Int32Array, V: Float64Array, n: number, mask: number, id: number, v: number): number {
   if (v === 0) return n;
@@ -167,32 +122,6 @@ function named(B: Int32Array, V: Float64Array, n: number, mask: number, id: numb
 
 const features: FeatureList = { buckets: new Int32Array(4096), values: new Float64Array(4096), length: 0 };
 
-/** Hand-picked Weibo emoticons (simplified names) and emoji with a clear polarity. */
-export const NEG_EMOTICONS = new Set(
-  '怒 抓狂 泪 衰 生病 悲伤 失望 鄙视 怒骂 吐 晕 委屈 哼 左哼哼 右哼哼 汗 黑线 可怜 伤心 心碎 拜拜 弱 no 囧 打脸 喷 微笑 费解 疑问 挖鼻 允悲 裂开 淚 😡 😠 🤬 😤 😭 😢 😞 😔 😩 😫 👎 💔 🙄 😒 😓'.split(
-    ' ',
-  ),
-);
-export const POS_EMOTICONS = new Set(
-  '哈哈 赞 good 爱你 心 鼓掌 给力 笑哈哈 嘻嘻 太开心 耶 好喜欢 威武 奥特曼 偷笑 酷 ok 握手 礼物 蛋糕 鲜花 互粉 可爱 亲亲 馋嘴 兔子 笑cry 二哈 doge 👍 😀 😄 😊 😁 ❤️ ❤ 🎉 💯 👏 😍 🥰 🙏'.split(
-    ' ',
-  ),
-);
-
-const NEGATION_CHARS = new Set(['不', '没', '未', '无', '非', '别', '勿', '莫', '毋']);
-const DEGREE_CHARS = new Map<string, number>([
-  ['太', 1.8],
-  ['很', 1.5],
-  ['超', 1.8],
-  ['最', 2],
-  ['极', 2],
-  ['更', 1.3],
-  ['巨', 1.8],
-  ['贼', 1.8],
-  ['好', 1.3],
-  ['挺', 1.2],
-  ['真', 1.3],
-]);
 /** First-character table: HEAD_NEGATION for negation chars, round(degree × 10) for degree chars, else 0. */
 const HEAD_NEGATION = 255;
 const HEAD_CHAR = new Uint8Array(0x10000);
