@@ -121,6 +121,53 @@ function lexiconListsFrom(raw: ReturnType<typeof loadLexicons>): ModelArtifact['
   };
 }
 
+/**
+ * Calibrates on the quantized weights actually shipped: one Platt fit per head on the validation split,
+ * then the alerting (negative) and positive thresholds and their validation metrics.
+ */
+function calibrate(
+  m: FeatureMatrix,
+  valRows: Int32Array,
+  val: Example[],
+  heads: { negW: Float64Array; posW: Float64Array },
+  bits: number,
+  minRecall: number,
+  log: (msg: string) => void,
+) {
+  const { negW, posW } = heads;
+  const size = 1 << bits;
+  const negQ = decodeWeights(headArtifact(negW, { a: 1, b: 0 }, 0.5), size);
+  const posQ = decodeWeights(headArtifact(posW, { a: 1, b: 0 }, 0.5), size);
+  const zNeg = Array.from(valRows, (r) => logit(m, r, negQ));
+  const yNeg = val.map((e) => e.neg);
+  const negPlatt = fitPlatt(zNeg, yNeg);
+  const pNeg = zNeg.map((z) => sigmoid(negPlatt.a * z + negPlatt.b));
+  const negThreshold = alertingThreshold(
+    pNeg,
+    yNeg,
+    val.map((e) => CUSTOMER_SOURCES.has(e.source)),
+    minRecall,
+  );
+  const posIdx = val.flatMap((e, i) => (e.pos !== undefined ? [i] : []));
+  const zPos = posIdx.map((i) => logit(m, valRows[i]!, posQ));
+  const yPos = posIdx.map((i) => val[i]!.pos ?? 0);
+  const posPlatt = fitPlatt(zPos, yPos);
+  const pPos = zPos.map((z) => sigmoid(posPlatt.a * z + posPlatt.b));
+  const posThreshold = tuneThreshold(pPos, yPos, 0, true);
+  const negMetrics = binaryMetrics(
+    pNeg.map((v) => (v >= negThreshold ? 1 : 0)),
+    yNeg,
+  );
+  const posF1 = binaryMetrics(
+    pPos.map((v) => (v >= posThreshold ? 1 : 0)),
+    yPos,
+  ).f1;
+  log(
+    `validation: negative threshold ${negThreshold} macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`,
+  );
+  return { negPlatt, negThreshold, negMetrics, posPlatt, posThreshold, posF1 };
+}
+
 export function trainModel(opts: TrainOptions): TrainResult {
   const log = opts.log ?? (() => {});
   const bits = opts.bits ?? 18;
@@ -160,37 +207,7 @@ export function trainModel(opts: TrainOptions): TrainResult {
   const posWeight = (e: Example): number => (weights[e.source] ?? 1) * (e.pos === undefined && e.source !== 'finnsp' ? 0.5 : 1);
   const posW = trainLogistic(m, trainRows, Float32Array.from(train, posTarget), Float32Array.from(train, posWeight), bits, { ...sgd, seed: sgd.seed + 1 });
 
-  // Calibrate on the quantized weights actually shipped: one Platt fit per head on the validation split.
-  const size = 1 << bits;
-  const negQ = decodeWeights(headArtifact(negW, { a: 1, b: 0 }, 0.5), size);
-  const posQ = decodeWeights(headArtifact(posW, { a: 1, b: 0 }, 0.5), size);
-  const zNeg = Array.from(valRows, (r) => logit(m, r, negQ));
-  const yNeg = val.map((e) => e.neg);
-  const negPlatt = fitPlatt(zNeg, yNeg);
-  const pNeg = zNeg.map((z) => sigmoid(negPlatt.a * z + negPlatt.b));
-  const negThreshold = alertingThreshold(
-    pNeg,
-    yNeg,
-    val.map((e) => CUSTOMER_SOURCES.has(e.source)),
-    opts.minRecall ?? 0.88,
-  );
-  const posIdx = val.flatMap((e, i) => (e.pos !== undefined ? [i] : []));
-  const zPos = posIdx.map((i) => logit(m, valRows[i]!, posQ));
-  const yPos = posIdx.map((i) => val[i]!.pos ?? 0);
-  const posPlatt = fitPlatt(zPos, yPos);
-  const pPos = zPos.map((z) => sigmoid(posPlatt.a * z + posPlatt.b));
-  const posThreshold = tuneThreshold(pPos, yPos, 0, true);
-  const negMetrics = binaryMetrics(
-    pNeg.map((v) => (v >= negThreshold ? 1 : 0)),
-    yNeg,
-  );
-  const posF1 = binaryMetrics(
-    pPos.map((v) => (v >= posThreshold ? 1 : 0)),
-    yPos,
-  ).f1;
-  log(
-    `validation: negative threshold ${negThreshold} macro-F1 ${negMetrics.macroF1.toFixed(3)} recall ${negMetrics.recall.toFixed(3)}; positive F1 ${posF1.toFixed(3)}`,
-  );
+  const { negPlatt, negThreshold, negMetrics, posPlatt, posThreshold, posF1 } = calibrate(m, valRows, val, { negW, posW }, bits, opts.minRecall ?? 0.88, log);
 
   const counts: Record<string, number> = {};
   for (const e of train) counts[e.source] = (counts[e.source] ?? 0) + 1;
