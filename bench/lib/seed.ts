@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Analysis, Case, CaseClock, CaseHistoryEntry, Event, Mention, SentimentLabel, SourceType, Tier } from '../../lib/domain.js';
+import type { Analysis, Case, CaseClock, CaseHistoryEntry, Event, Mention, Notification, SentimentLabel, SourceType, Tier } from '../../lib/domain.js';
 import { emptyEventStats } from '../../lib/domain.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Store } from '../../store/store.js';
@@ -67,17 +67,97 @@ function labelFor(type: SourceType, r: number): SentimentLabel {
   return r < 0.55 ? 'negative' : r < 0.8 ? 'neutral' : 'positive';
 }
 
-export async function seedStore(store: Store, n: number, options: SeedOptions = {}): Promise<void> {
-  const print = options.print ?? ((line: string) => console.log(line));
-  const days = options.days ?? 30;
-  const rnd = mulberry32(options.seed ?? 42);
-  const insts = loadInstitutions(options.institutions);
-  const endMs = options.end ? Date.parse(options.end) : Date.now();
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  // Skewed institution choice: the first ones get more coverage, as in real life.
+/** The words of one seeded post (joined: its text), drawn from the topic's templates. */
+function seedWords(inst: Inst, label: SentimentLabel, topic: (typeof TOPIC_TEXT)[number], rnd: () => number, pick: <T>(xs: T[]) => T): string[] {
+  const fill = (t: string) =>
+    t
+      .replaceAll('{B}', inst.name)
+      .replaceAll('{S}', pick(BRANCHES))
+      .replaceAll('{N}', String(2 + Math.floor(rnd() * 20)))
+      .split('|');
+  const pool = label === 'negative' ? topic.details : NEUTRAL;
+  const words = fill(label === 'negative' ? pick(topic.negative) : pick(label === 'neutral' ? NEUTRAL : POSITIVE));
+  let len = words.join('').length;
+  for (let k = 0; len < 100 && k < 6; k++) {
+    const more = fill(pick(pool));
+    const l = more.join('').length;
+    if (len + l > 140) break;
+    words.push(...more);
+    len += l;
+  }
+  words.push(...fill(pick(label === 'negative' ? CLOSERS_NEGATIVE : CLOSERS_OTHER)));
+  return words;
+}
+
+interface RecordContext {
+  i: number;
+  n: number;
+  days: number;
+  endMs: number;
+  seed: number;
+  rnd: () => number;
+  pick: <T>(xs: T[]) => T;
+}
+
+/** The mention and analysis of seeded post `ctx.i` (of `ctx.n`), with its age and tokens. */
+function seedRecord(ctx: RecordContext, inst: Inst, src: (typeof SOURCES)[number], label: SentimentLabel, topic: (typeof TOPIC_TEXT)[number], words: string[]) {
+  const { i, n, days, endMs, rnd, pick } = ctx;
+  const text = words.join('');
+  // Oldest first with a little jitter, as crawls arrive: keeps the time-ordered indexes append-mostly.
+  const ageMs = Math.max(0, Math.floor(((n - i) / n) * days * DAY - rnd() * 10 * MIN));
+  const publishedAt = new Date(endMs - ageMs).toISOString();
+  const isNews = src.type === 'news';
+  const mediaAccount = !isNews && src.type === 'social' && rnd() < 0.03;
+  const authorKey = isNews ? pick(MEDIA_OUTLETS) : mediaAccount ? `media${Math.floor(rnd() * 50)}` : `u${Math.floor(rnd() ** 2 * 200_000)}`;
+  const nativeId = String(4_900_000_000_000_000 + i);
+  const mention: Mention = {
+    id: `${src.id}:${nativeId}`,
+    source: src.id,
+    sourceType: src.type,
+    nativeId,
+    url: `https://example.invalid/${src.id}/${nativeId}`,
+    text,
+    author: { key: authorKey, name: isNews ? authorKey : `用户${authorKey}`, isMedia: isNews || mediaAccount, ...(mediaAccount ? { verifiedType: 3 } : {}) },
+    publishedAt,
+    fetchedAt: new Date(endMs - ageMs + 3 * MIN).toISOString(),
+    contentHash: `seed-${ctx.seed}-${i}`,
+    metrics: { reposts: Math.floor(rnd() * 50), comments: Math.floor(rnd() * 80), likes: Math.floor(rnd() * 300) },
+  };
+  if (isNews) mention.title = `${inst.name}${topic.label}引关注`;
+  const topics = label === 'negative' || rnd() < 0.2 ? [topic] : [];
+  const tokens = words.filter(isToken);
+  const analysis: Analysis = {
+    mentionId: mention.id,
+    sentiment: { label, score: label === 'negative' ? 0.7 + rnd() * 0.3 : label === 'neutral' ? 0.3 + rnd() * 0.3 : rnd() * 0.2 },
+    institutions: [{ id: inst.id, name: inst.name, matched: inst.name, sentiment: label }],
+    primaryInstitution: inst.id,
+    topics: topics.map((t) => ({ id: t.id, label: t.label, businessLine: t.businessLine, cause: t.cause, phrases: [] })),
+    severity: {
+      regulatorMentioned: rnd() < 0.02,
+      regulators: [],
+      collectiveAction: false,
+      reach: 100 + Math.floor(rnd() * 10_000),
+      runRumour: rnd() < 0.0005,
+    },
+    tokens,
+    keyTerms: tokens.slice(0, 5),
+    simhash: Math.floor(rnd() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')
+      .repeat(2),
+    displayText: text,
+    negativePhrases: [],
+    modelVersion: 'seed-1',
+    analyzedAt: mention.fetchedAt,
+  };
+  return { ageMs, publishedAt, tokens, mention, analysis };
+}
+
+/** Skewed institution choice: the first ones get more coverage, as in real life. */
+function instPicker(insts: Inst[], rnd: () => number): () => Inst {
   const instWeights = insts.map((_, k) => 1 / (k + 1) ** 0.6);
   const instTotal = instWeights.reduce((a, b) => a + b, 0);
-  const pickInst = (): Inst => {
+  return (): Inst => {
     let r = rnd() * instTotal;
     for (let k = 0; k < insts.length; k++) {
       r -= instWeights[k]!;
@@ -85,6 +165,16 @@ export async function seedStore(store: Store, n: number, options: SeedOptions = 
     }
     return insts[insts.length - 1]!;
   };
+}
+
+export async function seedStore(store: Store, n: number, options: SeedOptions = {}): Promise<void> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const days = options.days ?? 30;
+  const rnd = mulberry32(options.seed ?? 42);
+  const insts = loadInstitutions(options.institutions);
+  const endMs = options.end ? Date.parse(options.end) : Date.now();
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pickInst = instPicker(insts, rnd);
   const events = new Map<string, Event>();
   const started = performance.now();
   let written = 0;
@@ -110,71 +200,15 @@ export async function seedStore(store: Store, n: number, options: SeedOptions = 
     const src = SOURCES.find((s) => sr < s.until)!;
     const label = labelFor(src.type, rnd());
     const topic = pick(TOPIC_TEXT);
-    const fill = (t: string) =>
-      t
-        .replaceAll('{B}', inst.name)
-        .replaceAll('{S}', pick(BRANCHES))
-        .replaceAll('{N}', String(2 + Math.floor(rnd() * 20)))
-        .split('|');
-    const pool = label === 'negative' ? topic.details : NEUTRAL;
-    const words = fill(label === 'negative' ? pick(topic.negative) : pick(label === 'neutral' ? NEUTRAL : POSITIVE));
-    let len = words.join('').length;
-    for (let k = 0; len < 100 && k < 6; k++) {
-      const more = fill(pick(pool));
-      const l = more.join('').length;
-      if (len + l > 140) break;
-      words.push(...more);
-      len += l;
-    }
-    words.push(...fill(pick(label === 'negative' ? CLOSERS_NEGATIVE : CLOSERS_OTHER)));
-    const text = words.join('');
-    // Oldest first with a little jitter, as crawls arrive: keeps the time-ordered indexes append-mostly.
-    const ageMs = Math.max(0, Math.floor(((n - i) / n) * days * DAY - rnd() * 10 * MIN));
-    const publishedAt = new Date(endMs - ageMs).toISOString();
-    const isNews = src.type === 'news';
-    const mediaAccount = !isNews && src.type === 'social' && rnd() < 0.03;
-    const authorKey = isNews ? pick(MEDIA_OUTLETS) : mediaAccount ? `media${Math.floor(rnd() * 50)}` : `u${Math.floor(rnd() ** 2 * 200_000)}`;
-    const nativeId = String(4_900_000_000_000_000 + i);
-    const mention: Mention = {
-      id: `${src.id}:${nativeId}`,
-      source: src.id,
-      sourceType: src.type,
-      nativeId,
-      url: `https://example.invalid/${src.id}/${nativeId}`,
-      text,
-      author: { key: authorKey, name: isNews ? authorKey : `用户${authorKey}`, isMedia: isNews || mediaAccount, ...(mediaAccount ? { verifiedType: 3 } : {}) },
-      publishedAt,
-      fetchedAt: new Date(endMs - ageMs + 3 * MIN).toISOString(),
-      contentHash: `seed-${options.seed ?? 42}-${i}`,
-      metrics: { reposts: Math.floor(rnd() * 50), comments: Math.floor(rnd() * 80), likes: Math.floor(rnd() * 300) },
-    };
-    if (isNews) mention.title = `${inst.name}${topic.label}引关注`;
-    const topics = label === 'negative' || rnd() < 0.2 ? [topic] : [];
-    const tokens = words.filter(isToken);
-    const analysis: Analysis = {
-      mentionId: mention.id,
-      sentiment: { label, score: label === 'negative' ? 0.7 + rnd() * 0.3 : label === 'neutral' ? 0.3 + rnd() * 0.3 : rnd() * 0.2 },
-      institutions: [{ id: inst.id, name: inst.name, matched: inst.name, sentiment: label }],
-      primaryInstitution: inst.id,
-      topics: topics.map((t) => ({ id: t.id, label: t.label, businessLine: t.businessLine, cause: t.cause, phrases: [] })),
-      severity: {
-        regulatorMentioned: rnd() < 0.02,
-        regulators: [],
-        collectiveAction: false,
-        reach: 100 + Math.floor(rnd() * 10_000),
-        runRumour: rnd() < 0.0005,
-      },
-      tokens,
-      keyTerms: tokens.slice(0, 5),
-      simhash: Math.floor(rnd() * 0xffffffff)
-        .toString(16)
-        .padStart(8, '0')
-        .repeat(2),
-      displayText: text,
-      negativePhrases: [],
-      modelVersion: 'seed-1',
-      analyzedAt: mention.fetchedAt,
-    };
+    const words = seedWords(inst, label, topic, rnd, pick);
+    const { ageMs, publishedAt, tokens, mention, analysis } = seedRecord(
+      { i, n, days, endMs, seed: options.seed ?? 42, rnd, pick },
+      inst,
+      src,
+      label,
+      topic,
+      words,
+    );
     let eventId: string | undefined;
     if (label === 'negative') {
       eventId = `ev_${inst.id}_${topic.id}_${Math.floor(ageMs / (2 * DAY))}`;
@@ -224,19 +258,7 @@ async function seedCases(store: Store, eventIds: string[], count: number, endMs:
     const at = (m: number) => new Date(openedMs + m * MIN).toISOString();
     const old = endMs - openedMs > 3 * DAY;
     const s = rnd();
-    const state: Case['state'] = old
-      ? s < 0.6
-        ? 'resolved'
-        : s < 0.9
-          ? 'reviewed'
-          : 'responded'
-      : s < 0.35
-        ? 'open'
-        : s < 0.65
-          ? 'acknowledged'
-          : s < 0.85
-            ? 'responded'
-            : 'resolved';
+    const state = seedCaseState(old, s);
     const rank = ['open', 'acknowledged', 'responded', 'resolved', 'reviewed'].indexOf(state);
     const history: CaseHistoryEntry[] = [{ at: at(0), type: 'opened', tier: 'L1', actor: 'system', reason: '单条客户投诉' }];
     if (tier !== 'L1') history.push({ at: at(30), type: 'promoted', tier, actor: 'system', reason: tier === 'L2' ? '投诉人数达到 10 人' : '媒体报道' });
@@ -294,28 +316,47 @@ async function seedCases(store: Store, eventIds: string[], count: number, endMs:
       history,
       scheduleClocks: clocks,
       cancelClockKinds: [],
-      notifications: [
-        {
-          id: `${c.id}_n_opened`,
-          caseId: c.id,
-          tier,
-          kind: 'opened',
-          channel: 'webhook',
-          recipient: OWNER[tier],
-          idempotencyKey: `${c.id}:${tier}:opened:webhook:${OWNER[tier]}`,
-          subject: `【${tier}】${ev.title}`,
-          body: `${ev.title}，请及时处理。`,
-          status: 'sent',
-          attempts: 1,
-          nextAttemptAt: at(0),
-          sentAt: at(0),
-          createdAt: at(0),
-        },
-      ],
+      notifications: [openedNotification(c, ev.title, at)],
     });
     opened++;
   }
   return opened;
+}
+
+function seedCaseState(old: boolean, s: number): Case['state'] {
+  return old
+    ? s < 0.6
+      ? 'resolved'
+      : s < 0.9
+        ? 'reviewed'
+        : 'responded'
+    : s < 0.35
+      ? 'open'
+      : s < 0.65
+        ? 'acknowledged'
+        : s < 0.85
+          ? 'responded'
+          : 'resolved';
+}
+
+function openedNotification(c: Case, title: string, at: (m: number) => string): Notification {
+  const tier = c.tier;
+  return {
+    id: `${c.id}_n_opened`,
+    caseId: c.id,
+    tier,
+    kind: 'opened',
+    channel: 'webhook',
+    recipient: OWNER[tier],
+    idempotencyKey: `${c.id}:${tier}:opened:webhook:${OWNER[tier]}`,
+    subject: `【${tier}】${title}`,
+    body: `${title}，请及时处理。`,
+    status: 'sent',
+    attempts: 1,
+    nextAttemptAt: at(0),
+    sentAt: at(0),
+    createdAt: at(0),
+  };
 }
 
 function pick2<T>(rnd: () => number, xs: T[]): T {
