@@ -8,10 +8,10 @@
  */
 import { existsSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
-import { createAnalyzer } from '../analysis/analyzer.js';
+import { createAnalyzer, type FullAnalyzer } from '../analysis/analyzer.js';
 import { idCardCheckChar, luhnValid } from '../analysis/pii.js';
 import { loadSentimentModel, type SentimentModel } from '../analysis/sentiment/model.js';
-import { createTokenizer } from '../analysis/tokenizer.js';
+import { createTokenizer, type Tokenizer } from '../analysis/tokenizer.js';
 import { loadConfig, projectPath } from '../config/load.js';
 import type { Mention } from '../lib/domain.js';
 
@@ -161,32 +161,13 @@ export function makePosts(n: number): Mention[] {
   return Array.from({ length: n }, (_, i) => makePost(i));
 }
 
-function main(): void {
-  const posts = Array.from({ length: POSTS }, (_, i) => makePost(i));
-  const avgLen = posts.reduce((s, p) => s + p.text.length, 0) / posts.length;
-  const config = loadConfig();
-  const before = mem();
-  const modelFile = projectPath(config.analysis.modelPath);
-  let model: SentimentModel | undefined;
-  let loadMs = Number.NaN;
-  if (existsSync(modelFile)) {
-    const t0 = performance.now();
-    model = loadSentimentModel(modelFile);
-    loadMs = performance.now() - t0;
-  } else {
-    console.log(`WARN sentiment model missing (${modelFile}): run \`npm run train\`; the figures below are not valid`);
-    return;
-  }
-  const t1 = performance.now();
-  const analyzer = createAnalyzer(config, { model });
-  const buildMs = performance.now() - t1;
-  const tokenizer = createTokenizer();
-  const afterLoad = mem();
+/** The processor's default batch (app/process-mentions.ts `drainUnprocessed`). */
+const BATCH = 200;
 
+/** A warm-up round, then ROUNDS measured rounds; `sink` keeps the work from being optimised away. */
+function measureRounds(posts: Mention[], tokenizer: Tokenizer, analyzer: FullAnalyzer) {
   const at = '2025-11-22T02:00:00.000Z';
   let sink = 0;
-  // The processor's default batch (app/process-mentions.ts `drainUnprocessed`).
-  const BATCH = 200;
   const chunks: Mention[][] = [];
   for (let i = 0; i < posts.length; i += BATCH) chunks.push(posts.slice(i, i + BATCH));
   type Kind = 'cut' | 'batch' | 'single';
@@ -237,6 +218,32 @@ function main(): void {
   // Warm-up: JIT, jieba caches, the traditional-character memo.
   round();
   const rounds = Array.from({ length: ROUNDS }, round);
+  return { rounds, sink };
+}
+
+function main(): void {
+  const posts = Array.from({ length: POSTS }, (_, i) => makePost(i));
+  const avgLen = posts.reduce((s, p) => s + p.text.length, 0) / posts.length;
+  const config = loadConfig();
+  const before = mem();
+  const modelFile = projectPath(config.analysis.modelPath);
+  let model: SentimentModel | undefined;
+  let loadMs = Number.NaN;
+  if (existsSync(modelFile)) {
+    const t0 = performance.now();
+    model = loadSentimentModel(modelFile);
+    loadMs = performance.now() - t0;
+  } else {
+    console.log(`WARN sentiment model missing (${modelFile}): run \`npm run train\`; the figures below are not valid`);
+    return;
+  }
+  const t1 = performance.now();
+  const analyzer = createAnalyzer(config, { model });
+  const buildMs = performance.now() - t1;
+  const tokenizer = createTokenizer();
+  const afterLoad = mem();
+
+  const { rounds, sink } = measureRounds(posts, tokenizer, analyzer);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const cutRate = median(rounds.map((r) => r.cut));
   const batchRate = median(rounds.map((r) => r.batch));
