@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ApiKeyRecord, AuditEntry, SourceCursor, SourceHealth } from '../../lib/domain.js';
 import { type KeyRow, rowToKey } from '../sqlite/admin.js';
+import { type CursorRow, rowToCursor } from '../sqlite/codec.js';
 import { inTx, lockKey } from './db.js';
 
 /** Source cursors, health and shared state, API keys, versioned rule sets and the audit log. */
@@ -8,14 +9,8 @@ export class PgAdminRepo {
   constructor(private readonly pool: pg.Pool) {}
 
   async getCursor(source: string, query: string): Promise<SourceCursor | undefined> {
-    const r = (await this.pool.query('SELECT * FROM source_cursors WHERE source = $1 AND query = $2', [source, query])).rows[0] as
-      | { source: string; query: string; last_id: string | null; last_published_at: string | null; updated_at: string }
-      | undefined;
-    if (!r) return undefined;
-    const c: SourceCursor = { source: r.source, query: r.query, updatedAt: r.updated_at };
-    if (r.last_id !== null) c.lastId = r.last_id;
-    if (r.last_published_at !== null) c.lastPublishedAt = r.last_published_at;
-    return c;
+    const r = (await this.pool.query('SELECT * FROM source_cursors WHERE source = $1 AND query = $2', [source, query])).rows[0] as CursorRow | undefined;
+    return r ? rowToCursor(r) : undefined;
   }
 
   async setCursor(c: SourceCursor): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyRecord, AuditEntry, SourceCursor, SourceHealth } from '../../lib/domain.js';
+import { type CursorRow, rowToCursor } from './codec.js';
 
 export interface KeyRow {
   id: string;
@@ -53,14 +54,8 @@ export class AdminRepo {
   }
 
   getCursor(source: string, query: string): SourceCursor | undefined {
-    const r = this.s.getCursor.get(source, query) as
-      | { source: string; query: string; last_id: string | null; last_published_at: string | null; updated_at: string }
-      | undefined;
-    if (!r) return undefined;
-    const c: SourceCursor = { source: r.source, query: r.query, updatedAt: r.updated_at };
-    if (r.last_id !== null) c.lastId = r.last_id;
-    if (r.last_published_at !== null) c.lastPublishedAt = r.last_published_at;
-    return c;
+    const r = this.s.getCursor.get(source, query) as CursorRow | undefined;
+    return r ? rowToCursor(r) : undefined;
   }
 
   setCursor(c: SourceCursor): void {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Analysis, Mention } from '../../lib/domain.js';
+import type { Analysis, Mention, SourceCursor } from '../../lib/domain.js';
 import { createHighlighter } from '../../lib/html.js';
 import type { Lease } from '../store.js';
 
@@ -59,6 +59,22 @@ export function rowToMention(row: MentionRow): Mention {
   if (row.duplicate_of) m.duplicateOf = row.duplicate_of;
   if (row.processed_at) m.processedAt = row.processed_at;
   return m;
+}
+
+/** A `source_cursors` row as both backends store it. */
+export interface CursorRow {
+  source: string;
+  query: string;
+  last_id: string | null;
+  last_published_at: string | null;
+  updated_at: string;
+}
+
+export function rowToCursor(r: CursorRow): SourceCursor {
+  const c: SourceCursor = { source: r.source, query: r.query, updatedAt: r.updated_at };
+  if (r.last_id !== null) c.lastId = r.last_id;
+  if (r.last_published_at !== null) c.lastPublishedAt = r.last_published_at;
+  return c;
 }
 
 export function parseAnalysis(data: string | null | undefined): Analysis | undefined {
