@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
-import { analyserFn, createMentionProcessor } from '../../../app/process-mentions.js';
+import { createAnalyzer } from '../../../analysis/index.js';
 import type { Config } from '../../../config/schema.js';
 import { iso } from '../../../lib/clock.js';
 import type { Mention } from '../../../lib/domain.js';
-import { silentLogger } from '../../../lib/logger.js';
 import { type Harness, harness } from '../escalation/helpers.js';
+import { testProcessor } from './processor.js';
 
 function post(id: string, text: string, extra: Partial<Mention>): Mention {
   return {
@@ -27,17 +26,7 @@ const notNegative = (config: Config): Config => ({ ...config, analysis: { ...con
 
 /** Runs the real pipeline once over the stored mentions, escalating through the harness's service. */
 async function runPipeline(h: Harness, analyzer: ReturnType<typeof createAnalyzer>): Promise<void> {
-  const processor = createMentionProcessor({
-    store: h.store,
-    analyse: analyserFn(analyzer),
-    owner: 'test',
-    shared: false,
-    clusterer: createClusterer(h.config.analysis, { clock: h.clock }),
-    onEventUpdated: (e) => h.service.onEventUpdated(e),
-    clock: h.clock,
-    log: silentLogger(),
-    windowHours: 72,
-  });
+  const processor = testProcessor({ store: h.store, analyzer, config: h.config, clock: h.clock }, { onEventUpdated: (e) => h.service.onEventUpdated(e) });
   await processor.drainUnprocessed();
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
+import { createAnalyzer } from '../../../analysis/index.js';
 import type { FixtureItem } from '../../../app/demo/servers/base.js';
 import { startWeiboServer, type WeiboFixtureServer } from '../../../app/demo/servers/weibo.js';
-import { analyserFn, createMentionProcessor, type MentionProcessor } from '../../../app/process-mentions.js';
+import type { MentionProcessor } from '../../../app/process-mentions.js';
 import { loadConfig, projectPath } from '../../../config/load.js';
 import { crawlSchema } from '../../../config/sections/crawl.js';
 import { createCrawlRunner } from '../../../crawlers/runner.js';
@@ -15,6 +15,7 @@ import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
 import { testFetcher } from '../crawlers/sources/helpers.js';
+import { testProcessor } from './processor.js';
 
 const NOW = '2025-11-22T03:00:00.000Z';
 const config = loadConfig({ overrides: { store: { dataDir: ':memory:' } } });
@@ -52,19 +53,14 @@ describe('crawl → store → analysis → tier', function () {
     );
     store = await createStore(config.store, { log: silentLogger() });
     events = [];
-    pipeline = createMentionProcessor({
-      store,
-      analyse: analyserFn(analyzer),
-      owner: 'test',
-      shared: false,
-      clusterer: createClusterer(config.analysis, { clock }),
-      onEventUpdated: async (e) => {
-        events.push(e);
+    pipeline = testProcessor(
+      { store, analyzer, config, clock },
+      {
+        onEventUpdated: async (e) => {
+          events.push(e);
+        },
       },
-      clock,
-      log: silentLogger(),
-      windowHours: 72,
-    });
+    );
   });
   afterEach(() => store.close());
 

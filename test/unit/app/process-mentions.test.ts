@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createAnalyzer, createClusterer } from '../../../analysis/index.js';
+import { createAnalyzer } from '../../../analysis/index.js';
 import type { Analyzer } from '../../../analysis/types.js';
-import { analyserFn, createMentionProcessor } from '../../../app/process-mentions.js';
 import { loadConfig } from '../../../config/load.js';
 import { FakeClock } from '../../../lib/clock.js';
 import type { Event, Mention } from '../../../lib/domain.js';
 import { silentLogger } from '../../../lib/logger.js';
 import { createStore } from '../../../store/index.js';
 import type { Store } from '../../../store/store.js';
+import { testProcessor } from './processor.js';
 
 const config = loadConfig({ overrides: { store: { dataDir: ':memory:' } } });
 
@@ -43,20 +43,15 @@ describe('processMentions (lease → analyse → cluster → escalate → comple
     await store.upsertMentions(texts.map((t, i) => complaint(i, t)));
     const updates: Event[] = [];
     const completed: string[] = [];
-    const processor = createMentionProcessor({
-      store,
-      analyse: analyserFn(analyzer),
-      owner: 'test',
-      shared: false,
-      clusterer: createClusterer(config.analysis, { clock }),
-      onEventUpdated: async (e) => {
-        updates.push(e);
+    const processor = testProcessor(
+      { store, analyzer, config, clock },
+      {
+        onEventUpdated: async (e) => {
+          updates.push(e);
+        },
+        onCompleted: (id) => completed.push(id),
       },
-      onCompleted: (id) => completed.push(id),
-      clock,
-      log: silentLogger(),
-      windowHours: 72,
-    });
+    );
     const result = await processor.processMentions(texts.map((_t, i) => `heimao:${1000 + i}`));
     assert.deepEqual(result, { processed: 3, failed: 0, skipped: [] });
     assert.equal(processor.processed(), 3);
@@ -77,17 +72,7 @@ describe('processMentions (lease → analyse → cluster → escalate → comple
         return analyzer.analyze(m, at);
       },
     };
-    const processor = createMentionProcessor({
-      store,
-      analyse: analyserFn(choking),
-      owner: 'test',
-      shared: false,
-      clusterer: createClusterer(config.analysis, { clock }),
-      onEventUpdated: async () => undefined,
-      clock,
-      log: silentLogger(),
-      windowHours: 72,
-    });
+    const processor = testProcessor({ store, analyzer: choking, config, clock }, { onEventUpdated: async () => undefined });
     assert.equal(await processor.drainUnprocessed(1), 2);
     assert.equal(processor.processed(), 2);
     const left = await store.listUnprocessedMentions(10);
