@@ -168,6 +168,9 @@ export function splitBucket(text: string): number {
 
 export type Split = 'train' | 'val' | 'test';
 
+/** Sources of short customer posts: the validation rows the alerting threshold (and the char CNN) must serve. */
+export const CUSTOMER_SOURCES: ReadonlySet<string> = new Set(['bdci2021', 'custom']);
+
 /** Held-out construction for the bank corpora: 20% test, 15% validation (calibration, thresholds), rest train. */
 export function splitOf(text: string): Split {
   const b = splitBucket(text);

@@ -8,6 +8,9 @@ import type { Config } from '../../config/schema.js';
 import { createAnalyzer } from '../analyzer.js';
 import { type Example, loadBankSplits, loadChnSentiCorpTest } from './data.js';
 import type { SentimentModel } from './model.js';
+import { rocAuc } from './train.js';
+
+export { rocAuc };
 
 /** Length buckets (characters of the post as given). */
 export const LENGTH_BUCKETS = [
@@ -39,28 +42,6 @@ export interface ScoredRow {
   neg: 0 | 1;
   score: number;
   negative: boolean;
-}
-
-/** ROC-AUC by the rank statistic (ties count one half); NaN when a class is missing. */
-export function rocAuc(scores: readonly number[], y: readonly number[]): number {
-  const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let rankSumPos = 0;
-  let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (y[idx[k]!] === 1) {
-        rankSumPos += rank;
-        nPos++;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = y.length - nPos;
-  if (nPos === 0 || nNeg === 0) return Number.NaN;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
 export function metricsOf(set: string, bucket: string, rows: readonly ScoredRow[]): EvalRow {

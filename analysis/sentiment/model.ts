@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SentimentLabel } from '../../lib/domain.js';
+import { type CnnArtifact, createCnnScorer } from './cnn.js';
 import { createCueTable } from './cues.js';
 import { DOMAIN_NEGATIVE, DOMAIN_POSITIVE, NEGATIONS } from './domain-lexicon.js';
 import {
@@ -41,6 +42,11 @@ export interface ModelArtifact {
    * split's opinion spans) switches the phrase-cue features on.
    */
   lexicon: { genPos: string; genNeg: string; finPos: string; finNeg: string; degree: string; opinion?: string };
+  /**
+   * The character CNN blended into the negative head (absent in models trained without it): the
+   * negative logit is z_lr + cnn.blend × z_cnn, and `negative.platt` calibrates that sum.
+   */
+  cnn?: CnnArtifact;
   /** Training summary (data sizes, validation figures); informational. */
   meta: Record<string, unknown>;
 }
@@ -146,6 +152,8 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
   const lex = buildLexicon(art.lexicon);
   const neg = art.negative;
   const posHead = art.positive;
+  const cnn = art.cnn ? createCnnScorer(art.cnn) : undefined;
+  const blend = art.cnn?.blend ?? 0;
   /** Label of `input`; its calibrated P(negative) goes to `lastScore[0]` (typed scratch: no boxed double). */
   const lastScore = new Float64Array(1);
   const classify = (input: FeatureInput, threshold?: number): SentimentLabel => {
@@ -162,6 +170,7 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
     }
     zNeg *= scaleNeg;
     zPos *= scalePos;
+    if (cnn) zNeg += blend * cnn(input.normalized);
     const n = neg;
     const p = posHead;
     const score = sigmoid(n.platt.a * zNeg + n.platt.b);
@@ -176,7 +185,6 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
       const label = classify(input, threshold);
       return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? lastNegativePhrases(input.tokens) : [] };
     },
-    predictLabel: classify,
   };
 }
 

@@ -114,33 +114,75 @@ export function fitPlatt(z: number[], y: number[]): { a: number; b: number } {
   const hi = (nPos + 1) / (nPos + 2);
   const lo = 1 / (nNeg + 2);
   const t = y.map((v) => (v === 1 ? hi : lo));
+  // Newton on standardized logits with backtracking (Lin, Lin & Weng 2007): plain Newton from a = 1
+  // diverges when the logits are large (a blended head's can reach ±30).
+  const mean = z.reduce((s, v) => s + v, 0) / Math.max(1, z.length);
+  const sd = Math.sqrt(z.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, z.length)) || 1;
+  const u = z.map((v) => (v - mean) / sd);
+  const loss = (a: number, b: number) => {
+    let l = 0;
+    for (let i = 0; i < u.length; i++) {
+      const f = a * u[i]! + b;
+      // log(1 + e^f) − t·f, computed stably
+      l += (f > 0 ? f + Math.log1p(Math.exp(-f)) : Math.log1p(Math.exp(f))) - t[i]! * f;
+    }
+    return l;
+  };
   let a = 1;
   let b = 0;
+  let current = loss(a, b);
   for (let it = 0; it < 100; it++) {
     let ga = 0;
     let gb = 0;
     let haa = 1e-9;
     let hab = 0;
     let hbb = 1e-9;
-    for (let i = 0; i < z.length; i++) {
-      const p = sigmoid(a * z[i]! + b);
+    for (let i = 0; i < u.length; i++) {
+      const p = sigmoid(a * u[i]! + b);
       const d = p - t[i]!;
       const s = p * (1 - p);
-      ga += d * z[i]!;
+      ga += d * u[i]!;
       gb += d;
-      haa += s * z[i]! * z[i]!;
-      hab += s * z[i]!;
+      haa += s * u[i]! * u[i]!;
+      hab += s * u[i]!;
       hbb += s;
     }
     const det = haa * hbb - hab * hab;
     if (Math.abs(det) < 1e-12) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    let step = 1;
+    while (step > 1e-6 && loss(a - step * da, b - step * db) > current) step /= 2;
+    if (step <= 1e-6) break;
+    a -= step * da;
+    b -= step * db;
+    current = loss(a, b);
+    if (step * (Math.abs(da) + Math.abs(db)) < 1e-9) break;
   }
-  return { a, b };
+  // σ(a·(z − mean)/sd + b) = σ((a/sd)·z + b − a·mean/sd)
+  return { a: a / sd, b: b - (a * mean) / sd };
+}
+
+/** ROC-AUC by the rank statistic (ties count one half); NaN when a class is missing. */
+export function rocAuc(scores: readonly number[], y: readonly number[]): number {
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let rankSumPos = 0;
+  let nPos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (y[idx[k]!] === 1) {
+        rankSumPos += rank;
+        nPos++;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = y.length - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
 export interface BinaryMetrics {
@@ -218,7 +260,8 @@ export function versionOf(art: Omit<ModelArtifact, 'version'>): string {
     .update(art.negative.weights)
     .update(art.positive.weights)
     .update(JSON.stringify([art.negative.platt, art.positive.platt]));
-  return `sentiment-lr-${h.digest('hex').slice(0, 10)}`;
+  if (art.cnn) h.update(art.cnn.weights).update(JSON.stringify([art.cnn.blend, art.cnn.chars]));
+  return `${art.cnn ? 'sentiment-lr-cnn' : 'sentiment-lr'}-${h.digest('hex').slice(0, 10)}`;
 }
 
 /**

@@ -67,6 +67,20 @@ describe('sentiment training', () => {
     assert.ok(Math.abs(b + 1) < 0.4, `b=${b}`);
   });
 
+  it('Platt scaling converges on large, shifted logits (a blended head’s), where plain Newton diverged', () => {
+    const z: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const x = (i % 200) / 20 - 5;
+      z.push(15 * x - 20);
+      y.push((i * 0.6180339887) % 1 < sigmoid(2 * x - 1) ? 1 : 0);
+    }
+    const { a, b } = fitPlatt(z, y);
+    // σ(a·(15x − 20) + b) = σ(2x − 1) ⇒ a = 2/15, b = −1 + 20a.
+    assert.ok(Math.abs(a - 2 / 15) < 0.03, `a=${a}`);
+    assert.ok(Math.abs(b - (-1 + (20 * 2) / 15)) < 0.4, `b=${b}`);
+  });
+
   it('threshold tuning honours the minimum recall', () => {
     const p = [0.9, 0.8, 0.35, 0.3, 0.2, 0.1, 0.6, 0.05];
     const y = [1, 1, 1, 0, 0, 0, 0, 0];

@@ -1,0 +1,238 @@
+/**
+ * A small character CNN for the negative head: character embeddings → convolutions of widths 2, 3, 4
+ * → ReLU after max-pooling over time → one linear output (a logit). It reads the characters the
+ * n-gram features hash away (order, sarcasm, customer slang) and is blended with the logistic head:
+ * z = z_lr + blend × z_cnn, calibrated and thresholded once (see pipeline.ts).
+ *
+ * Training (`CharCnnTrainer`) is pure TypeScript, seeded and so deterministic. Prediction
+ * (`createCnnScorer`) precomputes, per character and kernel offset, the dot product of its embedding
+ * with every filter, so a post costs (2 + 3 + 4) × filters additions per character.
+ */
+
+/** Hyper-parameters stored with the weights. */
+export interface CnnShape {
+  dim: number;
+  filters: number;
+  widths: number[];
+  /** Characters read per text (the rest is ignored). */
+  maxLen: number;
+}
+
+/** The CNN part of model.json. */
+export interface CnnArtifact extends CnnShape {
+  /** Vocabulary: character i has id i + FIRST_CHAR. */
+  chars: string;
+  /** base64 little-endian int16 parameters (layout of `layout()`); value = int16 × scale. */
+  weights: string;
+  scale: number;
+  /** Weight of the CNN logit in the negative head's logit. */
+  blend: number;
+}
+
+const PAD = 0;
+const UNK = 1;
+const BOUNDARY = 2;
+const FIRST_CHAR = 3;
+
+interface Layout {
+  vocab: number;
+  embed: number;
+  conv: number[];
+  bias: number[];
+  out: number;
+  outBias: number;
+  size: number;
+}
+
+function layout(shape: CnnShape, vocab: number): Layout {
+  let o = vocab * shape.dim;
+  const conv: number[] = [];
+  const bias: number[] = [];
+  for (const k of shape.widths) {
+    conv.push(o);
+    o += shape.filters * k * shape.dim;
+    bias.push(o);
+    o += shape.filters;
+  }
+  const out = o;
+  o += shape.filters * shape.widths.length;
+  return { vocab, embed: 0, conv, bias, out, outBias: o, size: o + 1 };
+}
+
+/** Character → id: a flat table for the Basic Multilingual Plane, a map beyond (emoji and rare CJK). */
+interface CharIndex {
+  bmp: Int32Array;
+  astral: Map<number, number>;
+}
+
+function charIndex(chars: string): CharIndex {
+  const bmp = new Int32Array(0x10000).fill(UNK);
+  const astral = new Map<number, number>();
+  let i = 0;
+  for (const ch of chars) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x10000) bmp[cp] = i + FIRST_CHAR;
+    else astral.set(cp, i + FIRST_CHAR);
+    i++;
+  }
+  return { bmp, astral };
+}
+
+/**
+ * Ids of `text` (its first `maxLen` characters) framed by boundary marks, padded to `minLen`, into
+ * `out`; returns the length. Reads UTF-16 code units: no string is allocated per character.
+ */
+function encodeInto(index: CharIndex, text: string, maxLen: number, minLen: number, out: Int32Array): number {
+  const { bmp, astral } = index;
+  let n = 0;
+  out[n++] = BOUNDARY;
+  for (let i = 0; i < text.length && n <= maxLen; i++) {
+    const hi = text.charCodeAt(i);
+    if (hi >= 0xd800 && hi < 0xdc00 && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        out[n++] = astral.get((hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000) ?? UNK;
+        i++;
+        continue;
+      }
+    }
+    out[n++] = bmp[hi]!;
+  }
+  out[n++] = BOUNDARY;
+  while (n < minLen) out[n++] = PAD;
+  return n;
+}
+
+/** Decodes the artifact's parameters to float32. */
+export function decodeCnnParams(art: CnnArtifact): { params: Float32Array; lay: Layout } {
+  const lay = layout(art, [...art.chars].length + FIRST_CHAR);
+  const buf = Buffer.from(art.weights, 'base64');
+  if (buf.length !== lay.size * 2) throw new Error(`sentiment model: char CNN expects ${lay.size} parameters, got ${buf.length / 2}`);
+  const params = new Float32Array(lay.size);
+  for (let i = 0; i < lay.size; i++) params[i] = buf.readInt16LE(i * 2) * art.scale;
+  return { params, lay };
+}
+
+/**
+ * Per-character table: row c holds, for each width k and kernel offset j, the F dot products
+ * W_k[f, j] · E[c] (row length (Σk)·F), so one position reads one row per character it covers.
+ * Stored as int16 × scale.
+ */
+function characterTable(art: CnnArtifact, p: Float32Array, lay: Layout): { table: Int16Array; scale: number } {
+  const { dim: D, filters: F, widths } = art;
+  const row = widths.reduce((a, k) => a + k, 0) * F;
+  const table = new Float64Array(lay.vocab * row);
+  for (let c = 0; c < lay.vocab; c++) {
+    let o = c * row;
+    widths.forEach((k, wi) => {
+      for (let j = 0; j < k; j++) {
+        for (let f = 0; f < F; f++) {
+          let s = 0;
+          const wo = lay.conv[wi]! + (f * k + j) * D;
+          for (let d = 0; d < D; d++) s += p[wo + d]! * p[c * D + d]!;
+          table[o + f] = s;
+        }
+        o += F;
+      }
+    });
+  }
+  // int16 (half the bytes of float32, so the table stays in cache beside the n-gram weights)
+  let max = 0;
+  for (const v of table) max = Math.max(max, Math.abs(v));
+  const scale = max > 0 ? max / 32767 : 1;
+  return { table: Int16Array.from(table, (v) => Math.round(v / scale)), scale };
+}
+
+/** The prediction-time scorer: text (normalized, as the n-gram features see it) → CNN logit. */
+export function createCnnScorer(art: CnnArtifact): (text: string) => number {
+  const { filters: F, widths } = art;
+  if (widths.length === 0 || widths.some((k) => k < 2 || k > 4))
+    throw new Error(`sentiment model: char CNN widths must be 2, 3 or 4 (got ${widths.join(',')})`);
+  const { params: p, lay } = decodeCnnParams(art);
+  const { table, scale } = characterTable(art, p, lay);
+  const row = widths.reduce((a, k) => a + k, 0) * F;
+  const start = widths.map((_, wi) => widths.slice(0, wi).reduce((a, k) => a + k, 0) * F);
+  const lookup = charIndex(art.chars);
+  const minLen = Math.max(...widths);
+  const x = new Int32Array(art.maxLen + minLen + 2);
+  const mx = new Int32Array(F * widths.length);
+  return (text) => {
+    const n = encodeInto(lookup, text, art.maxLen, minLen, x);
+    mx.fill(-0x80000000);
+    for (let t = 0; t + 2 <= n; t++) {
+      const r0 = x[t]! * row;
+      const r1 = x[t + 1]! * row;
+      const r2 = t + 2 < n ? x[t + 2]! * row : 0;
+      const r3 = t + 3 < n ? x[t + 3]! * row : 0;
+      for (let wi = 0; wi < widths.length; wi++) {
+        const k = widths[wi]!;
+        if (t + k > n) continue;
+        const a = r0 + start[wi]!;
+        const b = r1 + start[wi]! + F;
+        const m = wi * F;
+        if (k === 2) {
+          for (let f = 0; f < F; f++) {
+            const s = table[a + f]! + table[b + f]!;
+            if (s > mx[m + f]!) mx[m + f] = s;
+          }
+        } else if (k === 3) {
+          const c = r2 + start[wi]! + 2 * F;
+          for (let f = 0; f < F; f++) {
+            const s = table[a + f]! + table[b + f]! + table[c + f]!;
+            if (s > mx[m + f]!) mx[m + f] = s;
+          }
+        } else {
+          const c = r2 + start[wi]! + 2 * F;
+          const d = r3 + start[wi]! + 3 * F;
+          for (let f = 0; f < F; f++) {
+            const s = table[a + f]! + table[b + f]! + table[c + f]! + table[d + f]!;
+            if (s > mx[m + f]!) mx[m + f] = s;
+          }
+        }
+      }
+    }
+    let z = p[lay.outBias]!;
+    for (let i = 0; i < F * widths.length; i++) {
+      const h = mx[i]! * scale + p[lay.bias[Math.floor(i / F)]! + (i % F)]!;
+      if (h > 0) z += p[lay.out + i]! * h;
+    }
+    return z;
+  };
+}
+
+export interface CnnTrainOptions extends CnnShape {
+  dropout: number;
+  /** Share of characters replaced by the unknown id during training (robustness to rare characters). */
+  charDropout: number;
+  learningRate: number;
+  batch: number;
+  seed: number;
+  /** Characters seen fewer times in training are unknown. */
+  minCount: number;
+}
+
+export const DEFAULT_CNN: CnnTrainOptions = {
+  dim: 32,
+  filters: 8,
+  widths: [2, 3],
+  maxLen: 48,
+  dropout: 0.5,
+  charDropout: 0.15,
+  learningRate: 2e-3,
+  batch: 32,
+  seed: 20241130,
+  minCount: 2,
+};
+
+/** The training vocabulary: characters seen at least `minCount` times, in code-point order. */
+export function cnnVocabulary(texts: readonly string[], minCount: number): string {
+  const counts = new Map<string, number>();
+  for (const t of texts) for (const ch of t) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  return [...counts]
+    .filter(([, c]) => c >= minCount)
+    .map(([ch]) => ch)
+    .sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
+    .join('');
+}
+
+export { BOUNDARY, type CharIndex, charIndex, encodeInto, FIRST_CHAR, type Layout, layout, PAD, UNK };
