@@ -34,9 +34,9 @@ const UNK = 1;
 const BOUNDARY = 2;
 const FIRST_CHAR = 3;
 
+/** Offsets in the flat parameter vector: the embeddings come first (character id × dim). */
 interface Layout {
   vocab: number;
-  embed: number;
   conv: number[];
   bias: number[];
   out: number;
@@ -56,7 +56,7 @@ function layout(shape: CnnShape, vocab: number): Layout {
   }
   const out = o;
   o += shape.filters * shape.widths.length;
-  return { vocab, embed: 0, conv, bias, out, outBias: o, size: o + 1 };
+  return { vocab, conv, bias, out, outBias: o, size: o + 1 };
 }
 
 /** Character → id: a flat table for the Basic Multilingual Plane, a map beyond (emoji and rare CJK). */
