@@ -302,8 +302,9 @@ export function createAnalyzer(config: Config, deps: AnalyzerDeps = {}): FullAna
         return model.predictLabel ? model.predictLabel(input, negativeThreshold) : model.predict(input, negativeThreshold).label;
       };
       // No complaint phrase and a confidently non-negative model: no clause can be a negative target.
+      // (Below the threshold too: a negative post is always targeted, whatever the threshold in force.)
       const targeted =
-        institutions.length > 1 && evidence.length === 0 && model0.score < CONFIDENTLY_NOT_NEGATIVE
+        institutions.length > 1 && evidence.length === 0 && model0.score < Math.min(CONFIDENTLY_NOT_NEGATIVE, negativeThreshold)
           ? { hits: institutions.map((h) => withSentiment(h, pred.label)), primary: institutions[0]!.id }
           : matcher.targetSentiment(text, institutions, scorer, scan);
       institutions = targeted.hits;

@@ -65,8 +65,8 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
         return shipped.predict(input, threshold);
       },
     };
-    // The shipped threshold is recall-first (about 0.03): at it the model also reads the praise clauses
-    // (招商银行就好多了，服务很好) as negative. Targeting is checked at an explicit precision-leaning override.
+    // The shipped threshold is recall-first (0.045): near it a praise clause can read negative.
+    // Targeting is checked at an explicit precision-leaning override.
     const precise = testConfig({ analysis: { negativeThreshold: 0.3 } });
     const spied = createAnalyzer(precise, { model: spy });
     const plain = createAnalyzer(precise, { model: shipped });
@@ -87,6 +87,30 @@ describe('analysis/analyzer (shipped sentiment model)', () => {
       assert.equal(clauses.length, 2, `${text}: ${clauses.join(' | ')}`);
       assert.ok(clauses[1]?.startsWith(a.institutions[1]!.matched), clauses[1]);
     }
+  });
+
+  it('targets a negative multi-bank post per clause even when its score lies just above a low threshold', () => {
+    // A recall-first threshold (0.045) below the targeting shortcut (0.05): a post scoring 0.047 is
+    // negative, so its clauses are scored rather than every bank inheriting the post's label.
+    const text = '招商银行的客户经理很耐心，工商银行的网点在二楼';
+    const fake: SentimentModel = {
+      version: 'fake',
+      negativeThreshold: 0.045,
+      predict: (input) => {
+        const both = input.normalized.includes('招商银行') && input.normalized.includes('工商银行');
+        const score = both ? 0.047 : input.normalized.includes('工商银行') ? 0.2 : 0.01;
+        return { label: score >= 0.045 ? 'negative' : 'positive', score, negativePhrases: [] };
+      },
+    };
+    const a = createAnalyzer(testConfig(), { model: fake }).analyze(mention(text), at);
+    assert.equal(a.sentiment.label, 'negative');
+    assert.deepEqual(
+      a.institutions.map((h) => [h.id, h.sentiment]),
+      [
+        ['cmb', 'positive'],
+        ['icbc', 'negative'],
+      ],
+    );
   });
 
   it('counts an @handle as the addressed institution, and reads news titles', () => {
