@@ -143,6 +143,44 @@ function characterTable(art: CnnArtifact, p: Float32Array, lay: Layout): { table
   return { table: Int16Array.from(table, (v) => Math.round(v / scale)), scale };
 }
 
+/** Max-pooled convolutions for any widths (2–4) from the character table, into `mx` (width-major). */
+function poolAny(x: Int32Array, n: number, table: Int16Array, widths: readonly number[], F: number, mx: Int32Array): void {
+  const row = widths.reduce((a, k) => a + k, 0) * F;
+  let start = 0;
+  for (let wi = 0; wi < widths.length; wi++) {
+    const k = widths[wi]!;
+    for (let t = 0; t + k <= n; t++) {
+      for (let f = 0; f < F; f++) {
+        let s = 0;
+        for (let j = 0; j < k; j++) s += table[x[t + j]! * row + start + j * F + f]!;
+        if (s > mx[wi * F + f]!) mx[wi * F + f] = s;
+      }
+    }
+    start += k * F;
+  }
+}
+
+/** The shipped shape (widths 2 and 3) in one pass: per position, three table rows, both widths. */
+function pool23(x: Int32Array, n: number, table: Int16Array, F: number, mx: Int32Array): void {
+  const row = 5 * F;
+  for (let t = 0; t + 2 <= n; t++) {
+    const a = x[t]! * row;
+    const b = x[t + 1]! * row + F;
+    for (let f = 0; f < F; f++) {
+      const s = table[a + f]! + table[b + f]!;
+      if (s > mx[f]!) mx[f] = s;
+    }
+    if (t + 3 > n) break;
+    const a3 = a + 2 * F;
+    const b3 = b + 2 * F;
+    const c3 = x[t + 2]! * row + 4 * F;
+    for (let f = 0; f < F; f++) {
+      const s = table[a3 + f]! + table[b3 + f]! + table[c3 + f]!;
+      if (s > mx[F + f]!) mx[F + f] = s;
+    }
+  }
+}
+
 /** The prediction-time scorer: text (normalized, as the n-gram features see it) → CNN logit. */
 export function createCnnScorer(art: CnnArtifact): (text: string) => number {
   const { filters: F, widths } = art;
@@ -150,47 +188,16 @@ export function createCnnScorer(art: CnnArtifact): (text: string) => number {
     throw new Error(`sentiment model: char CNN widths must be 2, 3 or 4 (got ${widths.join(',')})`);
   const { params: p, lay } = decodeCnnParams(art);
   const { table, scale } = characterTable(art, p, lay);
-  const row = widths.reduce((a, k) => a + k, 0) * F;
-  const start = widths.map((_, wi) => widths.slice(0, wi).reduce((a, k) => a + k, 0) * F);
-  const lookup = charIndex(art.chars);
+  const shipped = widths.length === 2 && widths[0] === 2 && widths[1] === 3;
+  const index = charIndex(art.chars);
   const minLen = Math.max(...widths);
   const x = new Int32Array(art.maxLen + minLen + 2);
   const mx = new Int32Array(F * widths.length);
   return (text) => {
-    const n = encodeInto(lookup, text, art.maxLen, minLen, x);
+    const n = encodeInto(index, text, art.maxLen, minLen, x);
     mx.fill(-0x80000000);
-    for (let t = 0; t + 2 <= n; t++) {
-      const r0 = x[t]! * row;
-      const r1 = x[t + 1]! * row;
-      const r2 = t + 2 < n ? x[t + 2]! * row : 0;
-      const r3 = t + 3 < n ? x[t + 3]! * row : 0;
-      for (let wi = 0; wi < widths.length; wi++) {
-        const k = widths[wi]!;
-        if (t + k > n) continue;
-        const a = r0 + start[wi]!;
-        const b = r1 + start[wi]! + F;
-        const m = wi * F;
-        if (k === 2) {
-          for (let f = 0; f < F; f++) {
-            const s = table[a + f]! + table[b + f]!;
-            if (s > mx[m + f]!) mx[m + f] = s;
-          }
-        } else if (k === 3) {
-          const c = r2 + start[wi]! + 2 * F;
-          for (let f = 0; f < F; f++) {
-            const s = table[a + f]! + table[b + f]! + table[c + f]!;
-            if (s > mx[m + f]!) mx[m + f] = s;
-          }
-        } else {
-          const c = r2 + start[wi]! + 2 * F;
-          const d = r3 + start[wi]! + 3 * F;
-          for (let f = 0; f < F; f++) {
-            const s = table[a + f]! + table[b + f]! + table[c + f]! + table[d + f]!;
-            if (s > mx[m + f]!) mx[m + f] = s;
-          }
-        }
-      }
-    }
+    if (shipped) pool23(x, n, table, F, mx);
+    else poolAny(x, n, table, widths, F, mx);
     let z = p[lay.outBias]!;
     for (let i = 0; i < F * widths.length; i++) {
       const h = mx[i]! * scale + p[lay.bias[Math.floor(i / F)]! + (i % F)]!;

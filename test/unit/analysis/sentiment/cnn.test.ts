@@ -42,28 +42,32 @@ const sample = () => [
   ...texts(NEUTRAL).map((text) => ({ text, y: 0 as const, weight: 1 })),
 ];
 
-function encoded(chars: string, text: string, maxLen: number): Int32Array {
-  const buf = new Int32Array(maxLen + 6);
-  return buf.slice(0, encodeInto(charIndex(chars), text, maxLen, 4, buf));
+/** As the scorer encodes: padded to the widest kernel. */
+function encoded(chars: string, text: string, opts: Pick<CnnTrainOptions, 'maxLen' | 'widths'>): Int32Array {
+  const buf = new Int32Array(opts.maxLen + 6);
+  return buf.slice(0, encodeInto(charIndex(chars), text, opts.maxLen, Math.max(...opts.widths), buf));
 }
 
 describe('char CNN (cnn.ts, cnn-train.ts)', () => {
   it('the prediction tables give the training forward pass of the shipped (int16) weights', () => {
     const chars = cnnVocabulary(texts([...COMPLAINTS, ...NEUTRAL]), 1);
-    const net = new CharCnnTrainer(chars, SMALL);
-    const art = net.toArtifact(1);
-    net.params.set(decodeCnnParams(art).params);
-    const score = createCnnScorer(art);
-    for (const t of texts([...COMPLAINTS, ...NEUTRAL, '😡😡 未见过的字：龘'])) {
-      const want = net.forward(encoded(chars, t, SMALL.maxLen));
-      assert.ok(Math.abs(score(t) - want) < 1e-3 * Math.max(1, Math.abs(want)), `${t}: ${score(t)} vs ${want}`);
+    // Widths 2–4 take the general pooling; widths 2 and 3 (the shipped shape) the one-pass path.
+    for (const opts of [SMALL, { ...SMALL, widths: [2, 3] }]) {
+      const net = new CharCnnTrainer(chars, opts);
+      const art = net.toArtifact(1);
+      net.params.set(decodeCnnParams(art).params);
+      const score = createCnnScorer(art);
+      for (const t of texts([...COMPLAINTS, ...NEUTRAL, '😡😡 未见过的字：龘', '好', ''])) {
+        const want = net.forward(encoded(chars, t, opts));
+        assert.ok(Math.abs(score(t) - want) < 1e-3 * Math.max(1, Math.abs(want)), `${opts.widths}: ${t}: ${score(t)} vs ${want}`);
+      }
     }
   });
 
   it('backward matches the numeric gradient', () => {
     const chars = cnnVocabulary(texts(COMPLAINTS), 1);
     const net = new CharCnnTrainer(chars, SMALL);
-    const x = encoded(chars, texts(['工行app转账又卡住了'])[0]!, SMALL.maxLen);
+    const x = encoded(chars, texts(['工行app转账又卡住了'])[0]!, SMALL);
     const grad = new Float32Array(net.params.length);
     net.forward(x);
     net.backward(x, 1, grad);
