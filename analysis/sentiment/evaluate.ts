@@ -10,8 +10,6 @@ import { type Example, loadBankSplits, loadChnSentiCorpTest } from './data.js';
 import type { SentimentModel } from './model.js';
 import { rocAuc } from './train.js';
 
-export { rocAuc };
-
 /** Length buckets (characters of the post as given). */
 export const LENGTH_BUCKETS = [
   { name: '<=30', max: 30 },

@@ -185,6 +185,7 @@ export function modelFromArtifact(art: ModelArtifact): SentimentModel {
       const label = classify(input, threshold);
       return { label, score: lastScore[0]!, negativePhrases: label === 'negative' ? lastNegativePhrases(input.tokens) : [] };
     },
+    predictLabel: classify,
   };
 }
 

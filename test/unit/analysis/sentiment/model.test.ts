@@ -85,6 +85,16 @@ describe('sentiment model (shipped model.json)', () => {
     assert.deepEqual(predict('').negativePhrases, []);
   });
 
+  it('has the label-only path the analyzer uses per clause, giving predict()’s label', () => {
+    assert.ok(model.predictLabel, 'predictLabel');
+    for (const text of ['工行网点服务态度极差', '招商银行就好多了，服务很好', '请问账单日怎么修改', '這點額度也算高？？？菜卡']) {
+      const n = normalize(text);
+      const input = { normalized: n.text, tokens: tok.tokens(n.text), emoticons: n.emoticons };
+      assert.equal(model.predictLabel(input), model.predict(input).label, text);
+      assert.equal(model.predictLabel(input, 0.5), model.predict(input, 0.5).label, text);
+    }
+  });
+
   it('emoticons move the score: [怒] more negative than [哈哈]', () => {
     const angry = predict('今天去银行办业务[怒][怒]');
     const happy = predict('今天去银行办业务[哈哈][哈哈]');
