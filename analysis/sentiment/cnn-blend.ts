@@ -8,7 +8,7 @@ import type { CnnArtifact, CnnTrainOptions } from './cnn.js';
 import { DEFAULT_CNN } from './cnn.js';
 import { type CnnExample, trainCharCnn } from './cnn-train.js';
 import { CUSTOMER_SOURCES, type Example } from './data.js';
-import { prng, rocAuc } from './train.js';
+import { prng, rocAuc, shuffle } from './train.js';
 
 /** Per-source weights of the CNN's loss (bank rows lead; auxiliary review/Weibo rows teach generic sentiment). */
 export const CNN_SOURCE_WEIGHTS: Record<string, number> = { bdci2021: 1, custom: 1, finnsp: 0.3 };
@@ -31,11 +31,7 @@ export interface BlendedCnn {
 function cnnRows(train: readonly Example[], seed: number): CnnExample[] {
   const own = train.filter((e) => e.source in CNN_SOURCE_WEIGHTS);
   const aux = train.filter((e) => !(e.source in CNN_SOURCE_WEIGHTS));
-  const rand = prng(seed);
-  for (let i = aux.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [aux[i], aux[j]] = [aux[j]!, aux[i]!];
-  }
+  shuffle(aux, prng(seed));
   return [
     ...own.map((e) => ({
       text: normalize(e.text).text,

@@ -17,7 +17,7 @@ import {
   UNK,
 } from './cnn.js';
 import { encodeWeights } from './model.js';
-import { prng, rocAuc } from './train.js';
+import { prng, rocAuc, shuffle } from './train.js';
 
 export interface CnnExample {
   /** Normalized text, as the n-gram features see it. */
@@ -172,10 +172,7 @@ export class CharCnnTrainer {
 function trainEpoch(net: CharCnnTrainer, items: readonly Item[], adam: Adam, rand: () => number): number {
   const { batch, charDropout, dim } = net.opts;
   const order = Int32Array.from(items.keys());
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  shuffle(order, rand);
   const grad = new Float32Array(net.params.length);
   let loss = 0;
   for (let b = 0; b < order.length; b += batch) {

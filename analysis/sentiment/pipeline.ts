@@ -16,6 +16,7 @@ import {
   logit,
   prng,
   type SgdOptions,
+  shuffle,
   trainLogistic,
   tuneThreshold,
   versionOf,
@@ -78,12 +79,8 @@ function capAux(rows: Example[], caps: Record<string, number>, seed: number): Ex
   }
   const out: Example[] = [];
   for (const [source, list] of [...bySource].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const rand = prng(seed ^ source.length);
     const idx = list.map((_, i) => i);
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
+    shuffle(idx, prng(seed ^ source.length));
     out.push(...idx.slice(0, caps[source] ?? list.length).map((i) => list[i]!));
   }
   return out;

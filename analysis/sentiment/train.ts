@@ -60,6 +60,16 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Fisher–Yates shuffle in place, drawing from `rand` from the last position down (seeded: reproducible). */
+export function shuffle<T>(xs: { length: number; [i: number]: T }, rand: () => number): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = xs[i]!;
+    xs[i] = xs[j]!;
+    xs[j] = t;
+  }
+}
+
 export interface SgdOptions {
   epochs: number;
   learningRate: number;
@@ -77,12 +87,7 @@ export function trainLogistic(m: FeatureMatrix, rows: Int32Array, y: Float32Arra
   const order = Int32Array.from(rows.keys());
   const rand = prng(opt.seed);
   for (let epoch = 0; epoch < opt.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
+    shuffle(order, rand);
     for (const k of order) {
       const r = rows[k]!;
       const start = m.offsets[r]!;
